@@ -1,0 +1,23 @@
+// Projects: `unit` (pure code, no infrastructure), `integration` (*.int.spec.ts against the real
+// local stack) and `e2e` (test/*.e2e-spec.ts, the three apps over HTTP).
+const shared = {
+  extensionsToTreatAsEsm: ['.ts'],
+  testEnvironment: 'node',
+  moduleNameMapper: {
+    '^#events$': '<rootDir>/libs/events/src/index.ts',
+    '^#domain$': '<rootDir>/libs/domain/src/index.ts',
+    '^#infra/(.*)$': '<rootDir>/libs/infrastructure/src/$1.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
+  },
+};
+
+export default {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'], testPathIgnorePatterns: ['\\.int\\.spec\\.ts$'] },
+    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int.spec.ts'] },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+  ],
+};

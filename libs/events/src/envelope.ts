@@ -1,0 +1,38 @@
+/** Metadata carried by every stored event, on Kafka and in dead-letter topics. */
+export interface EventMetadata {
+  readonly correlationId: string;
+  readonly causationId: string | null;
+  readonly traceparent?: string;
+  readonly actor?: string;
+  readonly idempotencyKey?: string;
+}
+
+/** A domain event as the domain sees it: a stable type string and a payload. */
+export interface DomainEvent<TType extends string = string, TData = unknown> {
+  readonly type: TType;
+  readonly data: TData;
+}
+
+/** The one JSON shape of a stored event, everywhere: store, Kafka value, dead-letter topic. */
+export interface EventEnvelope<E extends DomainEvent = DomainEvent> {
+  readonly eventId: string;
+  readonly type: E['type'];
+  readonly schemaVersion: number;
+  readonly streamId: string;
+  readonly streamRevision: number;
+  /** Decimal string of a 64-bit integer, unique per stored event. */
+  readonly globalPosition: string;
+  readonly occurredAt: string;
+  readonly data: E['data'];
+  readonly metadata: EventMetadata;
+}
+
+/** An event on its way into the store: the store assigns revision and position. */
+export interface NewEvent<E extends DomainEvent = DomainEvent> {
+  readonly eventId: string;
+  readonly type: E['type'];
+  readonly schemaVersion: number;
+  readonly occurredAt: string;
+  readonly data: E['data'];
+  readonly metadata: EventMetadata;
+}

@@ -1,0 +1,27 @@
+import type { DomainEvent } from './envelope.js';
+import type { CurrencyCode, MinorUnits } from './money.js';
+
+export interface OrderLineItem {
+  readonly sku: string;
+  readonly name: string;
+  readonly quantity: number;
+  readonly unitPrice: MinorUnits;
+}
+
+export type OrderCreated = DomainEvent<
+  'OrderCreated',
+  {
+    orderId: string;
+    customerId: string;
+    accountId: string;
+    currency: CurrencyCode;
+    items: OrderLineItem[];
+    total: MinorUnits;
+    createdAt: string;
+  }
+>;
+export type OrderCancelled = DomainEvent<'OrderCancelled', { orderId: string; reason: string; cancelledAt: string }>;
+export type OrderShipped = DomainEvent<'OrderShipped', { orderId: string; shippedAt: string }>;
+
+export type OrderEvent = OrderCreated | OrderCancelled | OrderShipped;
+export const ORDER_EVENT_TYPES = ['OrderCreated', 'OrderCancelled', 'OrderShipped'] as const satisfies readonly OrderEvent['type'][];

@@ -1,0 +1,58 @@
+/** Every setting comes from the environment, with defaults that work on the local stack. */
+const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
+const int = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+};
+const bool = (name: string, fallback: boolean): boolean => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  return !['0', 'false', 'no', 'off'].includes(raw.toLowerCase());
+};
+
+export const config = {
+  get databaseUrl(): string {
+    return env('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/ledger');
+  },
+  get kafkaBrokers(): string[] {
+    return env('KAFKA_BROKERS', '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
+  },
+  get elasticsearchUrl(): string {
+    return env('ELASTICSEARCH_URL', 'http://127.0.0.1:9200');
+  },
+  get commandApiPort(): number {
+    return int('COMMAND_API_PORT', 3000);
+  },
+  get queryApiPort(): number {
+    return int('QUERY_API_PORT', 3001);
+  },
+  get projectorPort(): number {
+    return int('PROJECTOR_PORT', 3002);
+  },
+  /** Run the store → Kafka relay inside command-api (default) or only via the CLI. */
+  get relayEnabled(): boolean {
+    return bool('RELAY_ENABLED', true);
+  },
+  get relayPollIntervalMs(): number {
+    return int('RELAY_POLL_INTERVAL_MS', 1000);
+  },
+  get relayBatchSize(): number {
+    return int('RELAY_BATCH_SIZE', 500);
+  },
+  get consistencyTimeoutMs(): number {
+    return int('CONSISTENCY_TIMEOUT_MS', 5000);
+  },
+  get kafkaClientId(): string {
+    return env('KAFKA_CLIENT_ID', 'ledger');
+  },
+  /** Prefix for consumer group ids, so test runs do not share offsets with a developer's stack. */
+  get consumerGroupPrefix(): string {
+    return env('CONSUMER_GROUP_PREFIX', 'ledger');
+  },
+  get logLevel(): string {
+    return env('LOG_LEVEL', 'info');
+  },
+};

@@ -1,0 +1,10 @@
+import { eventStore } from './001-event-store.js';
+import { readModels } from './002-read-models.js';
+
+export interface Migration {
+  readonly id: string;
+  readonly sql: string;
+}
+
+/** In order of application; never edit one that has shipped, add the next. */
+export const MIGRATIONS: readonly Migration[] = [eventStore, readModels];
