@@ -1,0 +1,124 @@
+import type { EventMetadata, NewEvent } from '#events';
+import type pg from 'pg';
+import {
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type LogPosition,
+  type ReadAllPage,
+  type StoredEvent,
+} from '../event-store.port.js';
+
+/** Channel notified on every committed append (the relay listens to it). */
+export const EVENTS_APPENDED_CHANNEL = 'ledger_events_appended';
+
+interface EventRow {
+  global_position: string;
+  commit_position: string;
+  event_id: string;
+  stream_id: string;
+  stream_revision: string;
+  type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: EventMetadata;
+  occurred_at: Date;
+}
+
+const COLUMNS =
+  'global_position, transaction_id::text AS commit_position, event_id, stream_id, stream_revision, type, schema_version, data, metadata, occurred_at';
+
+const toStoredEvent = (row: EventRow): StoredEvent => ({
+  eventId: row.event_id,
+  type: row.type,
+  schemaVersion: row.schema_version,
+  streamId: row.stream_id,
+  streamRevision: Number(row.stream_revision),
+  globalPosition: row.global_position,
+  occurredAt: row.occurred_at.toISOString(),
+  data: row.data,
+  metadata: row.metadata,
+  logPosition: { commit: BigInt(row.commit_position), prepare: BigInt(row.global_position) },
+});
+
+const expectedCode = (expected: ExpectedRevision): number => {
+  if (expected === 'no_stream') return -1;
+  if (expected === 'any') return -2;
+  if (!Number.isSafeInteger(expected) || expected < 0) throw new RangeError(`Invalid expected revision ${expected}`);
+  return expected;
+};
+
+/** Anything with `query`: a pool, or a client inside a caller's transaction. */
+export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
+
+/**
+ * Appends through `db`: a pool (its own transaction) or a client whose transaction the caller
+ * owns, in which case nothing is visible to readers until the caller commits.
+ */
+export const appendEvents = async (
+  db: Queryable,
+  streamId: string,
+  events: readonly NewEvent[],
+  expected: ExpectedRevision,
+): Promise<AppendResult> => {
+  if (events.length === 0) throw new RangeError('append needs at least one event');
+  const { rows } = await db.query<{ appended: boolean; revision: string | null; last_position: string; txid: string }>(
+    'SELECT appended, revision, last_position, txid::text AS txid FROM append_events($1, $2, $3, $4, $5, $6, $7, $8)',
+    [
+      streamId,
+      expectedCode(expected),
+      events.map((e) => e.eventId),
+      events.map((e) => e.type),
+      events.map((e) => e.schemaVersion),
+      events.map((e) => JSON.stringify(e.data)),
+      events.map((e) => JSON.stringify(e.metadata)),
+      events.map((e) => e.occurredAt),
+    ],
+  );
+  const row = rows[0];
+  if (!row) throw new Error('append_events returned no row');
+  if (!row.appended) throw new WrongExpectedRevisionError(streamId, expected, row.revision === null ? null : Number(row.revision));
+  return {
+    nextRevision: Number(row.revision),
+    globalPosition: row.last_position,
+    logPosition: { commit: BigInt(row.txid), prepare: BigInt(row.last_position) },
+  };
+};
+
+export class PostgresEventStore implements EventStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    return appendEvents(this.pool, streamId, events, expected);
+  }
+
+  async readStream(streamId: string, fromRevision = 0): Promise<StoredEvent[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND stream_revision >= $2 ORDER BY stream_revision`,
+      [streamId, fromRevision],
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  async readAll(from: LogPosition, batchSize: number): Promise<ReadAllPage> {
+    // Only transactions below the snapshot's xmin are finished: anything at or above it may
+    // still commit, and is read by a later call once it has.
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${COLUMNS} FROM events
+       WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
+         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY transaction_id, global_position
+       LIMIT $3`,
+      [from.commit.toString(), from.prepare.toString(), batchSize],
+    );
+    const events = rows.map(toStoredEvent);
+    const last = events[events.length - 1];
+    return { events, next: last ? last.logPosition : from };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
