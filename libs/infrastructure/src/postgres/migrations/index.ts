@@ -1,5 +1,6 @@
 import { eventStore } from './001-event-store.js';
 import { readModels } from './002-read-models.js';
+import { relayCheckpoints } from './003-relay.js';
 
 export interface Migration {
   readonly id: string;
@@ -7,4 +8,4 @@ export interface Migration {
 }
 
 /** In order of application; never edit one that has shipped, add the next. */
-export const MIGRATIONS: readonly Migration[] = [eventStore, readModels];
+export const MIGRATIONS: readonly Migration[] = [eventStore, readModels, relayCheckpoints];

@@ -1,0 +1,13 @@
+import { config } from '../config/config.js';
+import { createPool } from './pool.js';
+import { migrate } from './migrate.js';
+
+/** `npm run db:migrate`: applies pending migrations to DATABASE_URL. */
+const pool = createPool(config.databaseUrl, 1);
+try {
+  const applied = await migrate(pool);
+  const db = new URL(config.databaseUrl).pathname.slice(1);
+  console.log(applied.length ? `${db}: applied ${applied.join(', ')}` : `${db}: schema up to date`);
+} finally {
+  await pool.end();
+}

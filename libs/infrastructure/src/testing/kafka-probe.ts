@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import type { Consumer, Kafka } from 'kafkajs';
+
+export interface ReceivedRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly key: string;
+  readonly value: string;
+  readonly headers: Record<string, string>;
+}
+
+/**
+ * Test helper: collects every record that lands on `topics` from now on (it seeks each partition
+ * to its current end before consuming), with a fresh consumer group.
+ */
+export const startKafkaProbe = async (
+  kafka: Kafka,
+  topics: readonly string[],
+): Promise<{ records: ReceivedRecord[]; stop: () => Promise<void> }> => {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await Promise.all(topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })));
+  await admin.disconnect();
+  const records: ReceivedRecord[] = [];
+  const consumer: Consumer = kafka.consumer({ groupId: `probe-${randomUUID()}` });
+  await consumer.connect();
+  for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: false });
+  await consumer.run({
+    eachMessage: async ({ topic, partition, message }) => {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
+      records.push({ topic, partition, key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', headers });
+    },
+  });
+  for (const { topic, offsets } of ends) {
+    for (const { partition, offset } of offsets) consumer.seek({ topic, partition, offset });
+  }
+  return { records, stop: () => consumer.disconnect() };
+};
+
+export const waitFor = async (condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+};
