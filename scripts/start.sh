@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# `npm start`: the whole system on this machine — local stack (PostgreSQL, Kafka, Elasticsearch),
+# schema migrations, then command-api, query-api and projector in the background. `npm stop`
+# stops the apps; `npm run infra:down` stops the stack.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run --silent infra:up
+
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ledger}"
+COMMAND_API_PORT="${COMMAND_API_PORT:-3000}"
+QUERY_API_PORT="${QUERY_API_PORT:-3001}"
+PROJECTOR_PORT="${PROJECTOR_PORT:-3002}"
+export COMMAND_API_PORT QUERY_API_PORT PROJECTOR_PORT
+
+npm run --silent build
+node dist/libs/infrastructure/src/postgres/migrate.main.js
+
+state=.local/state/apps
+mkdir -p "$state" .local/logs
+for app in command-api query-api projector; do
+  pidfile="$state/$app.pid"
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    echo "$app already running (pid $(cat "$pidfile"))"
+    continue
+  fi
+  APP_NAME="$app" nohup node "dist/apps/$app/src/main.js" >".local/logs/$app.log" 2>&1 &
+  echo $! >"$pidfile"
+done
+
+wait_http() { # name url
+  local deadline=$((SECONDS + 60))
+  until curl -s -o /dev/null "$2"; do
+    if [ $SECONDS -gt $deadline ]; then
+      echo "$1 did not answer on $2 within 60 s; last log lines:" >&2
+      tail -n 30 ".local/logs/$1.log" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+}
+wait_http command-api "http://127.0.0.1:$COMMAND_API_PORT/health"
+wait_http query-api "http://127.0.0.1:$QUERY_API_PORT/health"
+wait_http projector "http://127.0.0.1:$PROJECTOR_PORT/health"
+
+C="http://127.0.0.1:$COMMAND_API_PORT"
+Q="http://127.0.0.1:$QUERY_API_PORT"
+cat <<TXT
+
+The system is up.
+  command-api  $C        (POST commands; hosts the relay to Kafka)
+  query-api    $Q        (GET read models)
+  projector    http://127.0.0.1:$PROJECTOR_PORT/health   (Kafka consumers; /metrics)
+  logs         .local/logs/*.log        stop: npm stop (apps), npm run infra:down (stack)
+
+Try:
+  curl -s -XPOST $C/accounts -H 'content-type: application/json' -d '{"ownerName":"Ada","currency":"EUR"}'
+  curl -s -XPOST $C/accounts/<accountId>/deposits -H 'content-type: application/json' -d '{"amount":5000,"currency":"EUR"}'
+  curl -s -XPOST $C/orders -H 'content-type: application/json' \\
+    -d '{"customerId":"c-1","accountId":"<accountId>","currency":"EUR","items":[{"sku":"BK-1","name":"Book","quantity":2,"unitPrice":1250}]}'
+  curl -s $Q/orders/<orderId> -H 'X-Consistency-Token: order-<orderId>@0'
+  curl -s "$Q/customers/c-1/orders?limit=10"
+  curl -s $Q/accounts/<accountId>/transactions
+TXT
