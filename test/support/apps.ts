@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type AppName = 'command-api' | 'query-api' | 'projector';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const PORTS: Record<AppName, number> = { 'command-api': 3100, 'query-api': 3101, projector: 3102 };
+
+export const baseUrl = (app: AppName): string => `http://127.0.0.1:${PORTS[app]}`;
+
+/** One of the built apps (dist/, made by `npm test`) running as a real process. */
+export class AppProcess {
+  private child: ChildProcess | null = null;
+
+  constructor(
+    readonly name: AppName,
+    private readonly env: Record<string, string> = {},
+  ) {}
+
+  async start(): Promise<void> {
+    const entry = resolve(ROOT, `dist/apps/${this.name}/src/main.js`);
+    if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first (npm test does)`);
+    mkdirSync(resolve(ROOT, '.local/logs'), { recursive: true });
+    const log = openSync(resolve(ROOT, `.local/logs/test-${this.name}.log`), 'a');
+    this.child = spawn(process.execPath, [entry], {
+      cwd: ROOT,
+      stdio: ['ignore', log, log],
+      env: {
+        ...process.env,
+        APP_NAME: this.name,
+        COMMAND_API_PORT: String(PORTS['command-api']),
+        QUERY_API_PORT: String(PORTS['query-api']),
+        PROJECTOR_PORT: String(PORTS.projector),
+        ...this.env,
+      },
+    });
+    await waitUntil(async () => {
+      if (this.child?.exitCode !== null) throw new Error(`${this.name} exited with ${this.child?.exitCode}; see .local/logs/test-${this.name}.log`);
+      return (await fetch(`${baseUrl(this.name)}/health`).catch(() => null))?.ok === true;
+    }, 60_000, `${this.name} to answer /health`);
+  }
+
+  /** Stops the process: SIGTERM for a graceful stop, SIGKILL for a crash. */
+  async stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+    const child = this.child;
+    this.child = null;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+export const waitUntil = async (condition: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await condition()) return;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 50));
+  }
+};
