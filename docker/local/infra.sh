@@ -1,0 +1,253 @@
+#!/usr/bin/env bash
+# The local stack without Docker: PostgreSQL, Apache Kafka (KRaft) and Elasticsearch.
+#   infra.sh up | down | status
+# Idempotent. Downloads are cached under .local/cache (git-ignored); data and logs live under
+# .local/. `down` stops only what `up` started; services already listening are reused as they are.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+LOCAL="${LEDGER_LOCAL_DIR:-$ROOT/.local}"
+CACHE="${LEDGER_CACHE_DIR:-$LOCAL/cache}"
+STATE="$LOCAL/state"
+LOGS="$LOCAL/logs"
+
+PGHOST="${PGHOST:-127.0.0.1}"
+PGPORT="${PGPORT:-5432}"
+KAFKA_VERSION="${KAFKA_VERSION:-3.9.1}"
+KAFKA_PORT="${KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+ES_VERSION="${ES_VERSION:-8.19.7}"
+ES_PORT="${ES_PORT:-9200}"
+ES_ENABLED="${ES_ENABLED:-1}"
+ES_USER=esrun
+
+mkdir -p "$CACHE" "$STATE" "$LOGS"
+
+say() { printf '%s\n' "$*"; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+alive() { [ -f "$STATE/$1.pid" ] && kill -0 "$(cat "$STATE/$1.pid")" 2>/dev/null; }
+
+need_cmd() { # command package
+  command -v "$1" >/dev/null 2>&1 && return 0
+  say "installing $2 (for $1)"
+  [ -f "$STATE/.apt-updated" ] || { apt-get update -qq && touch "$STATE/.apt-updated"; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+}
+
+java_home() { dirname "$(dirname "$(readlink -f "$(command -v java)")")"; }
+
+# Starts a command in its own session (so its process group is its pid) and records the pid.
+start_detached() { # name logfile command...
+  local name=$1 log=$2
+  shift 2
+  setsid bash -c 'echo $$ > "$0"; exec "$@"' "$STATE/$name.pid" "$@" >>"$log" 2>&1 </dev/null &
+  for _ in $(seq 1 50); do [ -s "$STATE/$name.pid" ] && return 0; sleep 0.1; done
+  say "$name: could not record its pid" >&2
+  return 1
+}
+
+stop_group() { # name
+  local name=$1 pid
+  alive "$name" || { rm -f "$STATE/$name.pid"; return 0; }
+  pid=$(cat "$STATE/$name.pid")
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 80); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  if kill -0 "$pid" 2>/dev/null; then kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; fi
+  rm -f "$STATE/$name.pid"
+  say "$name: stopped"
+}
+
+wait_for() { # name deadline-seconds logfile check-command...
+  local name=$1 deadline=$((SECONDS + $2)) log=$3
+  shift 3
+  until "$@"; do
+    if [ $SECONDS -gt $deadline ]; then
+      say "$name: not ready in time; last lines of $log:" >&2
+      tail -n 40 "$log" >&2 || true
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
+# ---------------------------------------------------------------- PostgreSQL
+pg_ready() { pg_isready -q -h "$PGHOST" -p "$PGPORT"; }
+
+pg_up() {
+  need_cmd pg_isready postgresql-client
+  if pg_ready; then
+    [ -f "$STATE/postgres.started" ] && say "postgres: running (started by infra.sh)" || say "postgres: running on $PGHOST:$PGPORT (reused)"
+  elif [ -d /etc/postgresql ] && ls /etc/postgresql/*/main >/dev/null 2>&1; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main start
+    echo cluster >"$STATE/postgres.started"
+    wait_for postgres 30 /dev/null pg_ready
+    say "postgres: started the machine's cluster"
+  else
+    pg_private_up
+  fi
+  local db
+  for db in ledger ledger_test; do
+    psql -h "$PGHOST" -p "$PGPORT" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 ||
+      psql -h "$PGHOST" -p "$PGPORT" -U postgres -d postgres -qc "CREATE DATABASE $db" && true
+  done
+}
+
+pg_private_up() {
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  if [ -z "$bin" ]; then
+    need_cmd /usr/lib/postgresql/15/bin/postgres postgresql
+    bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  fi
+  local data="$LOCAL/data/pg"
+  id postgres >/dev/null 2>&1 || useradd -r -M -s /usr/sbin/nologin postgres
+  if [ ! -f "$data/PG_VERSION" ]; then
+    mkdir -p "$data" && chown postgres "$data"
+    runuser -u postgres -- "$bin/initdb" -D "$data" -U postgres --auth=trust >/dev/null
+  fi
+  chown postgres "$LOGS"
+  runuser -u postgres -- "$bin/pg_ctl" -D "$data" -l "$LOGS/postgres.log" -o "-p $PGPORT -k /tmp -c listen_addresses=127.0.0.1" start >/dev/null
+  echo "private $bin $data" >"$STATE/postgres.started"
+  wait_for postgres 30 "$LOGS/postgres.log" pg_ready
+  say "postgres: started a private cluster in $data"
+}
+
+pg_down() {
+  [ -f "$STATE/postgres.started" ] || { say "postgres: not started by infra.sh; left running"; return 0; }
+  read -r kind bin data <"$STATE/postgres.started"
+  if [ "$kind" = cluster ]; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main stop || true
+  else
+    runuser -u postgres -- "$bin/pg_ctl" -D "$data" stop -m fast >/dev/null || true
+  fi
+  rm -f "$STATE/postgres.started"
+  say "postgres: stopped"
+}
+
+# ---------------------------------------------------------------- Kafka (KRaft)
+KAFKA_LIB="$CACHE/kafka-$KAFKA_VERSION/lib"
+KAFKA_DIR="$LOCAL/kafka"
+KAFKA_LOG="$LOGS/kafka.log"
+
+kafka_fetch() {
+  [ -f "$KAFKA_LIB/.complete" ] && return 0
+  need_cmd java openjdk-17-jre-headless
+  need_cmd mvn maven
+  say "kafka: fetching Apache Kafka $KAFKA_VERSION jars from Maven Central (once)"
+  mvn -B -q -f "$HERE/kafka-pom.xml" -Dkafka.version="$KAFKA_VERSION" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIB"
+  touch "$KAFKA_LIB/.complete"
+}
+
+kafka_ready() { KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" WAIT_MS=1000 node "$HERE/wait-kafka.mjs"; }
+
+kafka_up() {
+  if alive kafka; then say "kafka: running (started by infra.sh) on 127.0.0.1:$KAFKA_PORT"; return 0; fi
+  if port_open "$KAFKA_PORT"; then say "kafka: 127.0.0.1:$KAFKA_PORT already served (reused)"; return 0; fi
+  kafka_fetch
+  mkdir -p "$KAFKA_DIR" "$LOCAL/data/kafka"
+  cat >"$KAFKA_DIR/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$LOCAL/data/kafka
+num.partitions=4
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=8
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+delete.topic.enable=true
+PROPS
+  local cp="$KAFKA_LIB/*"
+  if [ ! -f "$LOCAL/data/kafka/meta.properties" ]; then
+    local id
+    id=$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)
+    java -cp "$cp" -Dlog4j.configuration="file:$HERE/kafka-log4j.properties" kafka.tools.StorageTool format \
+      -t "$id" -c "$KAFKA_DIR/server.properties" >/dev/null
+  fi
+  start_detached kafka "$KAFKA_LOG" java -Xms256m -Xmx512m -cp "$cp" \
+    -Dlog4j.configuration="file:$HERE/kafka-log4j.properties" kafka.Kafka "$KAFKA_DIR/server.properties"
+  wait_for kafka 90 "$KAFKA_LOG" kafka_ready
+  say "kafka: started on 127.0.0.1:$KAFKA_PORT"
+}
+
+# ---------------------------------------------------------------- Elasticsearch
+ES_HOME="$CACHE/elasticsearch-$ES_VERSION"
+ES_DIR="$LOCAL/elasticsearch"
+ES_LOG="$LOGS/elasticsearch.log"
+
+es_fetch() {
+  [ -x "$ES_HOME/bin/elasticsearch" ] && return 0
+  need_cmd java openjdk-17-jre-headless
+  need_cmd mvn maven
+  need_cmd unzip unzip
+  say "elasticsearch: fetching $ES_VERSION (integ-test-zip) from Maven Central (once)"
+  mvn -B -q -f "$HERE/kafka-pom.xml" -Dkafka.version="$KAFKA_VERSION" dependency:copy \
+    -Dartifact="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip" -DoutputDirectory="$CACHE"
+  unzip -q -o "$CACHE/elasticsearch-$ES_VERSION.zip" -d "$CACHE"
+  rm -f "$CACHE/elasticsearch-$ES_VERSION.zip"
+}
+
+es_ready() { curl -fs "http://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null; }
+
+es_up() {
+  if [ "$ES_ENABLED" = 0 ]; then say "elasticsearch: skipped (ES_ENABLED=0)"; return 0; fi
+  if alive elasticsearch; then say "elasticsearch: running (started by infra.sh) on http://127.0.0.1:$ES_PORT"; return 0; fi
+  if port_open "$ES_PORT"; then say "elasticsearch: 127.0.0.1:$ES_PORT already served (reused)"; return 0; fi
+  es_fetch
+  id "$ES_USER" >/dev/null 2>&1 || useradd -r -M -s /usr/sbin/nologin "$ES_USER"
+  mkdir -p "$ES_DIR/config" "$LOCAL/data/es" "$LOGS/es"
+  cp -rn "$ES_HOME/config/." "$ES_DIR/config/"
+  cat >"$ES_DIR/config/elasticsearch.yml" <<YML
+cluster.name: ledger-local
+node.name: ledger-es
+network.host: 127.0.0.1
+http.port: $ES_PORT
+discovery.type: single-node
+xpack.security.enabled: false
+cluster.routing.allocation.disk.threshold_enabled: false
+path.data: $LOCAL/data/es
+path.logs: $LOGS/es
+YML
+  chown -R "$ES_USER" "$ES_DIR" "$LOCAL/data/es" "$LOGS/es"
+  start_detached elasticsearch "$ES_LOG" runuser -u "$ES_USER" -- env ES_JAVA_HOME="$(java_home)" \
+    ES_PATH_CONF="$ES_DIR/config" ES_JAVA_OPTS="-Xms512m -Xmx512m" "$ES_HOME/bin/elasticsearch"
+  wait_for elasticsearch 120 "$ES_LOG" es_ready
+  say "elasticsearch: started on http://127.0.0.1:$ES_PORT"
+}
+
+# ---------------------------------------------------------------- commands
+status_line() { # name check url
+  if alive "$1"; then say "$1: running (started by infra.sh) $3"
+  elif $2; then say "$1: running (not started by infra.sh) $3"
+  else say "$1: stopped"; fi
+}
+
+case "${1:-}" in
+  up)
+    pg_up
+    kafka_up
+    es_up
+    ;;
+  down)
+    stop_group elasticsearch
+    stop_group kafka
+    pg_down
+    ;;
+  status)
+    if pg_ready; then say "postgres: running on $PGHOST:$PGPORT$([ -f "$STATE/postgres.started" ] && echo ' (started by infra.sh)')"; else say "postgres: stopped"; fi
+    status_line kafka "port_open $KAFKA_PORT" "127.0.0.1:$KAFKA_PORT"
+    status_line elasticsearch "port_open $ES_PORT" "http://127.0.0.1:$ES_PORT"
+    ;;
+  *)
+    say "usage: $0 up|down|status" >&2
+    exit 2
+    ;;
+esac
