@@ -64,10 +64,11 @@ export class Relay {
     while (!this.stopping) {
       const session = await this.pool.connect();
       let broken = false;
-      session.on('error', () => {
+      const onError = (): void => {
         broken = true;
         this.wake?.();
-      });
+      };
+      session.on('error', onError);
       try {
         const { rows } = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK]);
         if (!rows[0]?.locked) {
@@ -85,6 +86,7 @@ export class Relay {
         await this.sleep(1000);
       } finally {
         await session.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+        session.off('error', onError);
         session.release(broken);
       }
     }
