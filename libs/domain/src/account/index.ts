@@ -1,0 +1,3 @@
+export * from './account.commands.js';
+export * from './account.state.js';
+export * from './account.decide.js';

@@ -1,0 +1,22 @@
+import type { DomainEvent } from '#events';
+
+/** What every command carries besides its data: time and identity come from outside. */
+export interface CommandMetadata {
+  readonly now: string;
+}
+
+export interface Command<TType extends string = string, TData = unknown> {
+  readonly type: TType;
+  readonly data: TData;
+  readonly metadata: CommandMetadata;
+}
+
+/** A pure aggregate: decide what happens, and fold what happened into state. */
+export interface Decider<C extends Command, E extends DomainEvent, S> {
+  readonly decide: (command: C, state: S) => E[];
+  readonly evolve: (state: S, event: E) => S;
+  readonly initialState: S;
+}
+
+export const fold = <E extends DomainEvent, S>(decider: Pick<Decider<never, E, S>, 'evolve' | 'initialState'>, events: readonly E[]): S =>
+  events.reduce(decider.evolve, decider.initialState);
