@@ -50,3 +50,7 @@ export const decodeEnvelope = (raw: string | Buffer | null | undefined): EventEn
   if (problems.length) throw new PoisonEventError(`Invalid ${envelope.type} payload`, problems);
   return upcast as EventEnvelope<KnownEvent>;
 };
+
+/** Brings a stored envelope of a known type to its current schema version (others pass through). */
+export const upcastEnvelope = (envelope: EventEnvelope): EventEnvelope =>
+  isKnownEventType(envelope.type) ? chain.upcast(envelope, CURRENT_SCHEMA_VERSION[envelope.type]) : envelope;

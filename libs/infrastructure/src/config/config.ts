@@ -23,6 +23,10 @@ export const config = {
   get elasticsearchUrl(): string {
     return env('ELASTICSEARCH_URL', 'http://127.0.0.1:9200');
   },
+  /** Interface the HTTP apps bind to (0.0.0.0 in containers). */
+  get httpHost(): string {
+    return env('HTTP_HOST', '127.0.0.1');
+  },
   get commandApiPort(): number {
     return int('COMMAND_API_PORT', 3000);
   },

@@ -1,4 +1,4 @@
-import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type pg from 'pg';
 import { EVENTS_APPENDED_CHANNEL } from '../event-store/postgres/postgres-event-store.js';
 import type { EventStore, LogPosition } from '../event-store/event-store.port.js';
@@ -94,7 +94,7 @@ export class Relay {
   }
 
   private async publishWhileLeader(session: pg.PoolClient, isBroken: () => boolean): Promise<void> {
-    const producer: Producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer: Producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     const admin = this.kafka.admin();
     await admin.connect();

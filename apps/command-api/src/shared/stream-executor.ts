@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { CURRENT_SCHEMA_VERSION, upcastEnvelope, type KnownEvent } from '#events';
+import type { Command, Decider } from '#domain';
+import { WrongExpectedRevisionError, type EventStore } from '#infra/event-store/event-store.port';
+import { EVENT_STORE } from './event-store.token.js';
+import type { RequestContext } from './request-context.js';
+
+export interface CommandResult {
+  readonly streamId: string;
+  readonly revision: number;
+  readonly position: string;
+}
+
+/**
+ * The whole write path of a command: read the stream, fold it, decide, append at the revision
+ * read (so a concurrent writer makes this append fail rather than both succeed).
+ */
+@Injectable()
+export class StreamExecutor {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute<C extends Command, E extends KnownEvent, S>(
+    decider: Decider<C, E, S>,
+    streamId: string,
+    command: C,
+    context: RequestContext,
+  ): Promise<CommandResult> {
+    const history = await this.store.readStream(streamId);
+    const current = history.length ? history[history.length - 1]!.streamRevision : null;
+    if (context.ifMatch !== undefined && context.ifMatch !== current) {
+      throw new WrongExpectedRevisionError(streamId, context.ifMatch, current);
+    }
+    const state = history.map((e) => upcastEnvelope(e) as unknown as E).reduce(decider.evolve, decider.initialState);
+    const events = decider.decide(command, state);
+    const result = await this.store.append(
+      streamId,
+      events.map((event) => ({
+        eventId: randomUUID(),
+        type: event.type,
+        schemaVersion: CURRENT_SCHEMA_VERSION[event.type],
+        occurredAt: command.metadata.now,
+        data: event.data,
+        metadata: context.metadata,
+      })),
+      current === null ? 'no_stream' : current,
+    );
+    return { streamId, revision: result.nextRevision, position: result.globalPosition };
+  }
+}
