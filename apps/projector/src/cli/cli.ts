@@ -1,0 +1,81 @@
+import { Command } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { config } from '#infra/config/config';
+import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-store';
+import { createPool, type Pool } from '#infra/postgres/pool';
+import { migrate } from '#infra/postgres/migrate';
+import { runRelay } from '#infra/relay/relay.main';
+import { projectionNamed } from '../projections/registry.js';
+import { rebuildProjection } from '../rebuild/rebuild.js';
+import { listProjections } from './projections-list.js';
+
+const withPool = async <T>(work: (pool: Pool) => Promise<T>): Promise<T> => {
+  const pool = createPool(config.databaseUrl, 4);
+  try {
+    return await work(pool);
+  } finally {
+    await pool.end();
+  }
+};
+
+const rebuild = async (name: string): Promise<void> => {
+  const projection = projectionNamed(name);
+  await withPool(async (pool) => {
+    const bar = new SingleBar({
+      format: `${name} [{bar}] {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}`,
+      barCompleteChar: '#',
+      barIncompleteChar: '.',
+    });
+    const started = Date.now();
+    bar.start(1, 0, { speed: 0 });
+    const result = await rebuildProjection(projection, {
+      pool,
+      store: new PostgresEventStore(pool),
+      onProgress: ({ read, total }) => {
+        bar.setTotal(Math.max(total, 1));
+        bar.update(read, { speed: Math.round(read / Math.max((Date.now() - started) / 1000, 0.001)) });
+      },
+    });
+    bar.stop();
+    const seconds = (Date.now() - started) / 1000;
+    console.log(
+      `${name}: read ${result.read} events, applied ${result.applied}, rejected ${result.rejected}, ` +
+        `in ${seconds.toFixed(1)} s (${Math.round(result.read / Math.max(seconds, 0.001))} events/s); swapped in, live consumer catching up`,
+    );
+  });
+};
+
+export const buildCli = (): Command => {
+  const program = new Command('ledger').description('Operate the ledger: projections, migrations, relay');
+  const projections = program.command('projections').description('Read models');
+  projections
+    .command('list')
+    .description('each projection, its state, Kafka lag and row counts')
+    .action(async () => {
+      const listing = await withPool(listProjections);
+      console.table(
+        listing.map((p) => ({
+          projection: p.name,
+          state: p.state,
+          lag: p.lag ?? 'unknown',
+          rows: Object.entries(p.rows).map(([t, n]) => `${t}=${n}`).join(' '),
+          'rebuilt at': p.rebuiltAt ?? '-',
+        })),
+      );
+    });
+  projections
+    .command('rebuild')
+    .argument('<name>', 'projection name (see projections list)')
+    .description('rebuild from the event store into shadow tables, swap atomically, catch up; live traffic continues')
+    .action(rebuild);
+  program
+    .command('migrate')
+    .description('apply pending database migrations')
+    .action(() => withPool(async (pool) => console.log((await migrate(pool)).join('\n') || 'schema up to date')));
+  program.command('relay').description('run the event store → Kafka relay alone, until interrupted').action(runRelay);
+  return program;
+};
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  await buildCli().parseAsync(process.argv);
+}

@@ -1,0 +1,58 @@
+import { topicForCategory } from '#events';
+import { createKafka } from '#infra/kafka/kafka';
+import type { Pool } from '#infra/postgres/pool';
+import { consumerGroupId } from '../consumer/projection-consumer.js';
+import { qualified } from '../projections/projection.js';
+import { PROJECTIONS } from '../projections/registry.js';
+
+export interface ProjectionListing {
+  readonly name: string;
+  readonly state: string;
+  readonly rebuiltAt: string | null;
+  /** Messages on its topics not yet committed by its consumer group. */
+  readonly lag: number | null;
+  readonly rows: Record<string, number>;
+}
+
+const consumerLag = async (name: string, topics: readonly string[]): Promise<number | null> => {
+  const admin = createKafka('cli').admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    let lag = 0;
+    for (const topic of topics.filter((t) => existing.has(t))) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const [committed] = await admin.fetchOffsets({ groupId: consumerGroupId(name), topics: [topic] });
+      for (const end of ends) {
+        const done = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+        lag += Number(end.high) - Math.max(Number(done), Number(end.low));
+      }
+    }
+    return lag;
+  } catch {
+    return null;
+  } finally {
+    await admin.disconnect();
+  }
+};
+
+export const listProjections = async (pool: Pool): Promise<ProjectionListing[]> => {
+  const { rows: states } = await pool.query<{ name: string; status: string; rebuilt_at: Date | null }>('SELECT * FROM projection_state');
+  return Promise.all(
+    PROJECTIONS.map(async (p) => {
+      const state = states.find((s) => s.name === p.name);
+      const rows: Record<string, number> = {};
+      for (const table of p.tables) {
+        const { rows: count } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${qualified('public', table)}`);
+        rows[table] = Number(count[0]?.n ?? 0);
+      }
+      return {
+        name: p.name,
+        state: state?.status ?? 'live',
+        rebuiltAt: state?.rebuilt_at?.toISOString() ?? null,
+        lag: await consumerLag(p.name, p.categories.map(topicForCategory)),
+        rows,
+      };
+    }),
+  );
+};

@@ -1,0 +1,135 @@
+import { decodeEnvelope, PoisonEventError, topicForCategory, type EventEnvelope, type KnownEvent } from '#events';
+import { config } from '#infra/config/config';
+import { createLogger } from '#infra/logging/logger';
+import type { Pool } from '#infra/postgres/pool';
+import type { Batch, Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { ApplyOutcome, Projection } from '../projections/projection.js';
+import { sendToDeadLetterTopic, type DeadLetter } from './dead-letter.js';
+import { projectionMetrics } from './metrics.js';
+import { databaseRetryPolicy } from './transient.js';
+
+const CHUNK = 500;
+const log = createLogger('projection-consumer');
+
+export const consumerGroupId = (projection: string): string => `${config.consumerGroupPrefix}.projection.${projection}`;
+
+/** Applies a transaction per chunk; Kafka offsets are committed only after it commits. */
+export class ProjectionConsumer {
+  private consumer: Consumer | null = null;
+  private joined = false;
+  private stopping = false;
+  private readonly retryPolicy = databaseRetryPolicy();
+
+  constructor(
+    private readonly projection: Projection,
+    private readonly pool: Pool,
+    private readonly kafka: Kafka,
+    private readonly producer: Producer,
+  ) {}
+
+  get name(): string {
+    return this.projection.name;
+  }
+
+  get isRunning(): boolean {
+    return this.joined && !this.stopping;
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    const consumer = this.kafka.consumer({
+      groupId: consumerGroupId(this.projection.name),
+      sessionTimeout: Number(process.env['KAFKA_SESSION_TIMEOUT_MS'] ?? 10_000),
+      rebalanceTimeout: Number(process.env['KAFKA_REBALANCE_TIMEOUT_MS'] ?? 10_000),
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 100,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.joined = true;
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.joined = false;
+      log.error({ projection: this.name, err: payload.error, restart: payload.restart }, 'consumer crashed');
+      // kafkajs does not always restart a crashed consumer (e.g. after a broker outage): recreate it.
+      if (!payload.restart && !this.stopping) void this.recreate();
+    });
+    consumer.on(consumer.events.STOP, () => {
+      this.joined = false;
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.projection.categories.map(topicForCategory), fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        for (let i = 0; i < batch.messages.length; i += CHUNK) {
+          if (!isRunning() || isStale()) return;
+          const chunk = batch.messages.slice(i, i + CHUNK);
+          await this.handleChunk(batch, chunk);
+          const last = chunk[chunk.length - 1]!;
+          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+          resolveOffset(last.offset);
+          await heartbeat();
+        }
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer?.disconnect();
+    this.consumer = null;
+    this.joined = false;
+  }
+
+  private async recreate(): Promise<void> {
+    await this.consumer?.disconnect().catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    if (this.stopping) return;
+    await this.start().catch((error: unknown) => {
+      log.error({ projection: this.name, err: error }, 'could not recreate the consumer; retrying');
+      void this.recreate();
+    });
+  }
+
+  private async handleChunk(batch: Batch, chunk: readonly KafkaMessage[]): Promise<void> {
+    const letters: DeadLetter[] = [];
+    const events: EventEnvelope<KnownEvent>[] = [];
+    const messageOf = new Map<string, KafkaMessage>();
+    for (const message of chunk) {
+      try {
+        const event = decodeEnvelope(message.value);
+        events.push(event);
+        messageOf.set(event.eventId, message);
+      } catch (error) {
+        if (!(error instanceof PoisonEventError)) throw error;
+        letters.push({ topic: batch.topic, partition: batch.partition, message, error });
+      }
+    }
+    const outcome = events.length ? await this.retryPolicy.execute(() => this.applyInTransaction(events)) : null;
+    for (const { event, error } of outcome?.rejected ?? []) {
+      letters.push({ topic: batch.topic, partition: batch.partition, message: messageOf.get(event.eventId)!, error });
+    }
+    await sendToDeadLetterTopic(this.producer, this.name, letters);
+    projectionMetrics.applied.inc({ projection: this.name }, outcome?.applied ?? 0);
+    projectionMetrics.skipped.inc({ projection: this.name }, outcome?.skipped ?? 0);
+    projectionMetrics.deadLettered.inc({ projection: this.name }, letters.length);
+    if (letters.length) log.warn({ projection: this.name, count: letters.length, first: letters[0]?.error.message }, 'dead-lettered events');
+  }
+
+  private async applyInTransaction(events: readonly EventEnvelope<KnownEvent>[]): Promise<ApplyOutcome> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const outcome = await this.projection.apply(client, 'public', events);
+      await client.query('COMMIT');
+      client.release();
+      return outcome;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release(error as Error);
+      throw error;
+    }
+  }
+}

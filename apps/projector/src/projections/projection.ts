@@ -1,0 +1,36 @@
+import type { EventEnvelope, KnownEvent } from '#events';
+import type { PoolClient } from '#infra/postgres/pool';
+
+export type ProjectionName = 'order-history' | 'account-statement';
+
+/** An event the projection cannot apply (e.g. it refers to a row that was never created). */
+export class ProjectionError extends Error {
+  override name = 'ProjectionError';
+}
+
+export interface ApplyOutcome {
+  readonly applied: number;
+  readonly skipped: number;
+  /** Events that cannot be applied, with why; the caller dead-letters them. */
+  readonly rejected: readonly { readonly event: EventEnvelope<KnownEvent>; readonly error: ProjectionError }[];
+}
+
+/**
+ * A read model: pure `evolve` per table row plus a batch write. `apply` runs inside the caller's
+ * transaction and skips events whose stream revision was already applied, so at-least-once
+ * delivery is exactly-once in effect.
+ */
+export interface Projection {
+  readonly name: ProjectionName;
+  /** Stream categories (and so Kafka topics) it reads. */
+  readonly categories: readonly string[];
+  /** Its tables, in a stable order (checksums and schema swaps use it). */
+  readonly tables: readonly string[];
+  /** Name of the id column of each table, for checksums restricted to some streams. */
+  readonly idColumn: string;
+  createTables(schema: string): string;
+  apply(client: PoolClient, schema: string, events: readonly EventEnvelope<KnownEvent>[]): Promise<ApplyOutcome>;
+}
+
+/** `"schema"."table"`, for identifiers that come from code, never from users. */
+export const qualified = (schema: string, table: string): string => `"${schema}"."${table}"`;
