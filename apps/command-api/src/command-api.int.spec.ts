@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { createPool, type Pool } from '#infra/postgres/pool';
+import { migrate } from '#infra/postgres/migrate';
+import { bootstrap } from './main.js';
+
+interface Reply {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+describe('command-api over HTTP (real PostgreSQL)', () => {
+  let app: INestApplication;
+  let pool: Pool;
+  let base: string;
+
+  beforeAll(async () => {
+    process.env['RELAY_ENABLED'] = 'false';
+    pool = createPool(undefined, 4);
+    await migrate(pool);
+    app = await bootstrap(0);
+    const address = app.getHttpServer().address() as { port: number };
+    base = `http://127.0.0.1:${address.port}`;
+  });
+  afterAll(async () => {
+    await app.close();
+    await pool.end();
+  });
+
+  const send = async (path: string, body?: unknown, headers: Record<string, string> = {}, raw?: string): Promise<Reply> => {
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const eventCount = async (): Promise<number> => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0]?.n);
+  const openAccount = async (currency = 'EUR', deposit = 0): Promise<string> => {
+    const opened = await send('/accounts', { ownerName: 'Test Owner', currency });
+    const id = opened.body['accountId'] as string;
+    if (deposit) await send(`/accounts/${id}/deposits`, { amount: deposit, currency });
+    return id;
+  };
+  const createOrder = async (accountId: string): Promise<string> => {
+    const created = await send('/orders', { customerId: 'c-1', accountId, currency: 'EUR', items: [{ sku: 'S', name: 'N', quantity: 1, unitPrice: 10 }] });
+    return created.body['orderId'] as string;
+  };
+  /** Sends a bad request and checks its status, the field or code it names, and that nothing was appended. */
+  const expectRejected = async (request: () => Promise<Reply>, status: number, names: string): Promise<void> => {
+    const before = await eventCount();
+    const reply = await request();
+    expect({ status: reply.status, names: JSON.stringify(reply.body).includes(names) }).toEqual({ status, names: true });
+    expect(await eventCount()).toBe(before);
+  };
+
+  const item = { sku: 'BK-1', name: 'Book', quantity: 1, unitPrice: 100 };
+  const order = (accountId: string, overrides: Record<string, unknown> = {}) => ({ customerId: 'c-1', accountId, currency: 'EUR', items: [item], ...overrides });
+
+  it('accepts each command and answers 201 with streamId, revision and position', async () => {
+    const opened = await send('/accounts', { ownerName: 'Ada', currency: 'EUR' });
+    expect(opened.status).toBe(201);
+    const accountId = opened.body['accountId'] as string;
+    expect(opened.body).toMatchObject({ streamId: `account-${accountId}`, revision: 0 });
+    expect(typeof opened.body['position']).toBe('string');
+    expect((await send(`/accounts/${accountId}/deposits`, { amount: 1000, currency: 'EUR', description: 'pay' })).body).toMatchObject({ revision: 1 });
+    expect((await send(`/accounts/${accountId}/withdrawals`, { amount: 400, currency: 'EUR' }, { 'If-Match': '1' })).body).toMatchObject({ revision: 2 });
+    const orderId = await createOrder(accountId);
+    expect((await send(`/orders/${orderId}/ship`)).status).toBe(201);
+    const other = await createOrder(accountId);
+    expect((await send(`/orders/${other}/cancel`, { reason: 'duplicate' })).body).toMatchObject({ streamId: `order-${other}`, revision: 1 });
+  });
+
+  describe('POST /accounts', () => {
+    it.each([
+      ['a missing owner name', { currency: 'EUR' }, 'ownerName'],
+      ['a lower-case currency', { ownerName: 'A', currency: 'eur' }, 'currency'],
+      ['a numeric owner name', { ownerName: 42, currency: 'EUR' }, 'ownerName'],
+      ['an unknown field', { ownerName: 'A', currency: 'EUR', admin: true }, 'admin'],
+      ['a blank owner name', { ownerName: '   ', currency: 'EUR' }, 'invalid_owner_name'],
+    ])('refuses %s with 400', (_case, body, names) => expectRejected(() => send('/accounts', body), 400, names));
+
+    it('refuses malformed JSON (400), a non-JSON body (415) and a body over 64 kB (413)', async () => {
+      await expectRejected(() => send('/accounts', undefined, {}, '{"ownerName": "A",'), 400, 'JSON');
+      await expectRejected(() => send('/accounts', undefined, { 'content-type': 'text/plain' }, 'ownerName=A'), 415, 'application/json');
+      await expectRejected(() => send('/accounts', { ownerName: 'x'.repeat(70_000), currency: 'EUR' }), 413, 'payload_too_large');
+    });
+  });
+
+  describe.each(['deposits', 'withdrawals'])('POST /accounts/:id/%s', (route) => {
+    it.each([
+      ['a zero amount', { amount: 0, currency: 'EUR' }, 'amount'],
+      ['a negative amount', { amount: -5, currency: 'EUR' }, 'amount'],
+      ['a fractional amount', { amount: 1.5, currency: 'EUR' }, 'amount'],
+      ['an amount sent as a string', { amount: '100', currency: 'EUR' }, 'amount'],
+      ['an amount beyond 2^53', { amount: 2 ** 53 + 2, currency: 'EUR' }, 'amount'],
+      ['a missing currency', { amount: 100 }, 'currency'],
+      ['an unknown field', { amount: 100, currency: 'EUR', fee: 1 }, 'fee'],
+    ])('refuses %s with 400', async (_case, body, names) => {
+      const id = await openAccount('EUR', 5000);
+      await expectRejected(() => send(`/accounts/${id}/${route}`, body), 400, names);
+    });
+
+    it('refuses an id that is not a UUID (400), an unknown account (404), another currency (422), a stale or malformed If-Match (409, 400)', async () => {
+      const id = await openAccount('EUR', 5000);
+      await expectRejected(() => send(`/accounts/nope/${route}`, { amount: 1, currency: 'EUR' }), 400, '"id"');
+      await expectRejected(() => send(`/accounts/${randomUUID()}/${route}`, { amount: 1, currency: 'EUR' }), 404, 'not_found');
+      await expectRejected(() => send(`/accounts/${id}/${route}`, { amount: 1, currency: 'USD' }), 422, 'currency_mismatch');
+      await expectRejected(() => send(`/accounts/${id}/${route}`, { amount: 1, currency: 'EUR' }, { 'If-Match': '0' }), 409, '"currentRevision":1');
+      await expectRejected(() => send(`/accounts/${id}/${route}`, { amount: 1, currency: 'EUR' }, { 'If-Match': 'latest' }), 400, 'If-Match');
+    });
+  });
+
+  it('refuses an overdraft with 422 insufficient_funds', async () => {
+    const id = await openAccount('EUR', 500);
+    await expectRejected(() => send(`/accounts/${id}/withdrawals`, { amount: 501, currency: 'EUR' }), 422, 'insufficient_funds');
+  });
+
+  it('lets only one of two racing withdrawals of the whole balance through', async () => {
+    const id = await openAccount('EUR', 500);
+    const replies = await Promise.all([1, 2].map(() => send(`/accounts/${id}/withdrawals`, { amount: 500, currency: 'EUR' })));
+    expect(replies.map((r) => r.status).sort()).toEqual([201, replies.find((r) => r.status !== 201)!.status]);
+    expect([409, 422]).toContain(replies.find((r) => r.status !== 201)!.status);
+    const { rows } = await pool.query('SELECT type FROM events WHERE stream_id = $1 ORDER BY stream_revision', [`account-${id}`]);
+    expect(rows.map((r) => r.type)).toEqual(['AccountOpened', 'MoneyDeposited', 'MoneyWithdrawn']);
+  });
+
+  describe('POST /orders', () => {
+    it.each([
+      ['no items', { items: [] }, 'items'],
+      ['101 items', { items: Array.from({ length: 101 }, () => item) }, 'items'],
+      ['a zero quantity', { items: [{ ...item, quantity: 0 }] }, 'items.0.quantity'],
+      ['a negative unit price', { items: [{ ...item, unitPrice: -1 }] }, 'items.0.unitPrice'],
+      ['a fractional unit price', { items: [{ ...item, unitPrice: 9.99 }] }, 'items.0.unitPrice'],
+      ['an item without a sku', { items: [{ name: 'N', quantity: 1, unitPrice: 1 }] }, 'items.0.sku'],
+      ['an unknown item field', { items: [{ ...item, colour: 'red' }] }, 'items.0.colour'],
+      ['an account id that is not a UUID', { accountId: 'acc-1' }, 'accountId'],
+      ['a missing customer', { customerId: undefined }, 'customerId'],
+      ['a currency that is not ISO-4217', { currency: 'Euro' }, 'currency'],
+      ['an order that costs nothing', { items: [{ ...item, unitPrice: 0 }] }, 'zero_total'],
+    ])('refuses %s with 400', (_case, overrides, names) => expectRejected(() => send('/orders', order(randomUUID(), overrides)), 400, names));
+
+    it('accepts exactly 100 items', async () => {
+      const reply = await send('/orders', order(randomUUID(), { items: Array.from({ length: 100 }, () => item) }));
+      expect(reply.status).toBe(201);
+    });
+  });
+
+  describe('POST /orders/:id/cancel and /ship', () => {
+    it('refuses unknown orders (404), bad ids and bodies (400), and broken rules (422)', async () => {
+      const accountId = await openAccount();
+      const shipped = await createOrder(accountId);
+      await send(`/orders/${shipped}/ship`);
+      const cancelled = await createOrder(accountId);
+      await send(`/orders/${cancelled}/cancel`, { reason: 'x' });
+
+      await expectRejected(() => send(`/orders/${randomUUID()}/cancel`, { reason: 'x' }), 404, 'not_found');
+      await expectRejected(() => send(`/orders/${randomUUID()}/ship`), 404, 'not_found');
+      await expectRejected(() => send('/orders/123/ship'), 400, '"id"');
+      await expectRejected(() => send(`/orders/${shipped}/cancel`, {}), 400, 'reason');
+      await expectRejected(() => send(`/orders/${shipped}/ship`, { express: true }), 400, 'express');
+      await expectRejected(() => send(`/orders/${shipped}/cancel`, { reason: 'late' }), 422, 'order_already_shipped');
+      await expectRejected(() => send(`/orders/${cancelled}/ship`), 422, 'order_cancelled');
+      await expectRejected(() => send(`/orders/${cancelled}/cancel`, { reason: 'again' }), 422, 'order_already_cancelled');
+    });
+  });
+
+  it('answers 404 for unknown routes', async () => {
+    expect((await send('/refunds', {})).status).toBe(404);
+  });
+});
