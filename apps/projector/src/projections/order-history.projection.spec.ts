@@ -1,0 +1,49 @@
+import type { EventEnvelope, OrderEvent } from '#events';
+import { evolveOrderHistory } from './order-history.projection.js';
+import { ProjectionError } from './projection.js';
+
+const at = '2026-11-24T10:00:00.000Z';
+const later = '2026-11-24T11:00:00.000Z';
+const envelope = (event: OrderEvent, revision: number, occurredAt = at): EventEnvelope<OrderEvent> => ({
+  ...event,
+  eventId: `e-${revision}`,
+  schemaVersion: 1,
+  streamId: 'order-o1',
+  streamRevision: revision,
+  globalPosition: String(100 + revision),
+  occurredAt,
+  metadata: { correlationId: 'c', causationId: null },
+});
+const created = envelope(
+  {
+    type: 'OrderCreated',
+    data: { orderId: 'o1', customerId: 'c1', accountId: 'a1', currency: 'EUR', items: [{ sku: 'S', name: 'N', quantity: 2, unitPrice: 150 }], total: 300, createdAt: at },
+  },
+  0,
+);
+
+describe('order-history evolve', () => {
+  it('creates one denormalised row from OrderCreated', () => {
+    expect(evolveOrderHistory(null, created)).toEqual({
+      orderId: 'o1', customerId: 'c1', accountId: 'a1', currency: 'EUR', items: [{ sku: 'S', name: 'N', quantity: 2, unitPrice: 150 }],
+      total: 300, status: 'created', cancelReason: null, createdAt: at, cancelledAt: null, shippedAt: null,
+      statusHistory: [{ status: 'created', at, revision: 0 }], revision: 0, updatedAt: at,
+    });
+  });
+
+  it('records cancellation with its reason and the status history', () => {
+    const row = evolveOrderHistory(evolveOrderHistory(null, created), envelope({ type: 'OrderCancelled', data: { orderId: 'o1', reason: 'late', cancelledAt: later } }, 1, later));
+    expect(row).toMatchObject({ status: 'cancelled', cancelReason: 'late', cancelledAt: later, revision: 1, updatedAt: later });
+    expect(row.statusHistory.map((s) => s.status)).toEqual(['created', 'cancelled']);
+  });
+
+  it('records shipping', () => {
+    const row = evolveOrderHistory(evolveOrderHistory(null, created), envelope({ type: 'OrderShipped', data: { orderId: 'o1', shippedAt: later } }, 1, later));
+    expect(row).toMatchObject({ status: 'shipped', shippedAt: later, revision: 1 });
+  });
+
+  it('rejects an event for an order that was never created, and a second creation', () => {
+    expect(() => evolveOrderHistory(null, envelope({ type: 'OrderShipped', data: { orderId: 'o1', shippedAt: later } }, 1))).toThrow(ProjectionError);
+    expect(() => evolveOrderHistory(evolveOrderHistory(null, created), created)).toThrow(ProjectionError);
+  });
+});
