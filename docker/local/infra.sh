@@ -140,12 +140,16 @@ kafka_fetch() {
   touch "$KAFKA_LIB/.complete"
 }
 
+# The readiness probe uses the project's kafkajs: install the dependencies on a fresh clone.
+node_deps() { [ -d "$ROOT/node_modules/kafkajs" ] || (say "npm: installing dependencies (npm ci)"; cd "$ROOT" && npm ci --no-audit --no-fund >/dev/null); }
+
 kafka_ready() { KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" WAIT_MS=1000 node "$HERE/wait-kafka.mjs"; }
 
 kafka_up() {
   if alive kafka; then say "kafka: running (started by infra.sh) on 127.0.0.1:$KAFKA_PORT"; return 0; fi
   if port_open "$KAFKA_PORT"; then say "kafka: 127.0.0.1:$KAFKA_PORT already served (reused)"; return 0; fi
   kafka_fetch
+  node_deps
   mkdir -p "$KAFKA_DIR" "$LOCAL/data/kafka"
   cat >"$KAFKA_DIR/server.properties" <<PROPS
 process.roles=broker,controller

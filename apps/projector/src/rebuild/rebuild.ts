@@ -1,5 +1,5 @@
 import { parseStreamId, upcastEnvelope, type EventEnvelope, type KnownEvent } from '#events';
-import { START_OF_LOG, type EventStore, type LogPosition, type StoredEvent } from '#infra/event-store/event-store.port';
+import { comparePositions, START_OF_LOG, type EventStore, type LogPosition, type StoredEvent } from '#infra/event-store/event-store.port';
 import type { Pool, PoolClient } from '#infra/postgres/pool';
 import { qualified, type Projection } from '../projections/projection.js';
 
@@ -36,29 +36,52 @@ const setState = (pool: Pool | PoolClient, name: string, status: string, rebuilt
 const relevant = (projection: Projection, events: readonly StoredEvent[]): EventEnvelope<KnownEvent>[] =>
   events.filter((e) => projection.categories.includes(parseStreamId(e.streamId).category)).map((e) => upcastEnvelope(e) as EventEnvelope<KnownEvent>);
 
-/** Applies every event after `from` up to the readable head into `schema`; returns where it stopped. */
-const applyUntilHead = async (
+type Totals = { read: number; applied: number; rejected: number; total: number };
+
+/**
+ * Applies the events after `from` and before `bound` into `schema`; returns where it stopped.
+ * The bound is fixed when the pass starts, so a pass ends even while appends keep coming.
+ */
+const applyUntil = async (
   projection: Projection,
   client: PoolClient,
   schema: string,
   from: LogPosition,
+  bound: LogPosition,
   options: RebuildOptions,
-  totals: { read: number; applied: number; rejected: number; total: number },
-): Promise<LogPosition> => {
+  totals: Totals,
+): Promise<{ position: LogPosition; read: number }> => {
   let position = from;
+  let read = 0;
   for (;;) {
     const page = await options.store.readAll(position, options.batchSize ?? 2000);
-    if (page.events.length === 0) return position;
-    const events = relevant(projection, page.events);
+    const inBound = page.events.filter((e) => comparePositions(e.logPosition, bound) < 0);
+    const events = relevant(projection, inBound);
     if (events.length) {
       const outcome = await projection.apply(client, schema, events);
       totals.applied += outcome.applied;
       totals.rejected += outcome.rejected.length;
     }
-    totals.read += page.events.length;
-    position = page.next;
+    read += inBound.length;
+    totals.read += inBound.length;
+    position = inBound.at(-1)?.logPosition ?? position;
     options.onProgress?.({ read: totals.read, applied: totals.applied, total: Math.max(totals.total, totals.read) });
+    if (inBound.length === 0 || inBound.length < page.events.length) return { position, read };
   }
+};
+
+/**
+ * Passes up to the readable head until one finds little left to do (or a few passes went by):
+ * what remains after that is small enough to apply while the live tables are locked.
+ */
+const catchUp = async (projection: Projection, client: PoolClient, schema: string, from: LogPosition, options: RebuildOptions, totals: Totals): Promise<LogPosition> => {
+  let position = from;
+  for (let pass = 0; pass < 10; pass++) {
+    const done = await applyUntil(projection, client, schema, position, await options.store.readableHead(), options, totals);
+    position = done.position;
+    if (done.read < (options.batchSize ?? 2000)) break;
+  }
+  return position;
 };
 
 /** Builds the projection from the event store into `schema` (dropped and recreated), without swapping. */
@@ -67,7 +90,7 @@ export const rebuildInto = async (projection: Projection, schema: string, option
   try {
     const totals = { read: 0, applied: 0, rejected: 0, total: await countEvents(options.pool) };
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE; CREATE SCHEMA "${schema}"; ${projection.createTables(schema)}`);
-    const position = await applyUntilHead(projection, client, schema, START_OF_LOG, options, totals);
+    const position = await catchUp(projection, client, schema, START_OF_LOG, options, totals);
     return { ...totals, position };
   } finally {
     client.release();
@@ -76,9 +99,11 @@ export const rebuildInto = async (projection: Projection, schema: string, option
 
 /**
  * Rebuilds into a shadow schema while the live projection keeps running, then, in one
- * transaction that briefly locks the live tables, applies what arrived meanwhile and swaps the
- * shadow tables in. The live consumer then goes on with the new tables: what they already hold is
- * skipped by its revision check, the rest is the catch-up.
+ * transaction that locks the live tables, applies what arrived meanwhile up to the head of the
+ * log and swaps the shadow tables in. Every event the live consumer applied before the lock was
+ * readable in the store (the relay only publishes readable events), so it is below that head and
+ * in the new tables too. After the swap the live consumer goes on with the new tables: what they
+ * already hold is skipped by its revision check, the rest is the catch-up.
  */
 export const rebuildProjection = async (projection: Projection, options: RebuildOptions): Promise<RebuildResult> => {
   const shadow = schemaFor(projection, 'rebuild');
@@ -91,7 +116,8 @@ export const rebuildProjection = async (projection: Projection, options: Rebuild
     try {
       await client.query('BEGIN');
       await client.query(`LOCK TABLE ${projection.tables.map((t) => qualified('public', t)).join(', ')} IN ACCESS EXCLUSIVE MODE`);
-      const position = await applyUntilHead(projection, client, shadow, built.position, options, totals);
+      const head = await options.store.readableHead();
+      const { position } = await applyUntil(projection, client, shadow, built.position, head, options, totals);
       await client.query(`DROP SCHEMA IF EXISTS "${retired}" CASCADE; CREATE SCHEMA "${retired}"`);
       for (const table of projection.tables) {
         await client.query(`ALTER TABLE ${qualified('public', table)} SET SCHEMA "${retired}"`);

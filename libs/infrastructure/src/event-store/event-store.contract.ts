@@ -105,5 +105,20 @@ export const eventStoreContract = (name: string, connect: () => Promise<EventSto
       expect(page.next).toEqual(page.events.at(-1)?.logPosition ?? from);
       expect((await store.readAll(START_OF_LOG, 1)).events).toHaveLength(1);
     });
+
+    it('gives a readable head: events before it are readable now, events appended later are after it', async () => {
+      const stream = freshStream();
+      const before = await store.append(stream, [newEvent()], 'no_stream');
+      let head = await store.readableHead();
+      const deadline = Date.now() + 10_000;
+      while (comparePositions(before.logPosition, head) >= 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20)); // another transaction in flight holds it back
+        head = await store.readableHead();
+      }
+      expect(comparePositions(before.logPosition, head)).toBe(-1);
+      const after = await store.append(stream, [newEvent()], 0);
+      expect(comparePositions(after.logPosition, head)).toBeGreaterThanOrEqual(0);
+      expect(comparePositions(await store.readableHead(), head)).toBeGreaterThanOrEqual(0);
+    });
   });
 };

@@ -66,5 +66,11 @@ export interface EventStore {
    */
   readAll(from: LogPosition, batchSize: number): Promise<ReadAllPage>;
 
+  /**
+   * A bound on the log as of now: every event before it can be read now, and every event that
+   * commits later is at or after it. Lets a reader that chases a busy log stop at "now".
+   */
+  readableHead(): Promise<LogPosition>;
+
   close(): Promise<void>;
 }

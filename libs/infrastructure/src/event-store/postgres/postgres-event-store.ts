@@ -117,6 +117,12 @@ export class PostgresEventStore implements EventStore {
     return { events, next: last ? last.logPosition : from };
   }
 
+  async readableHead(): Promise<LogPosition> {
+    // Transactions below xmin have finished; any later commit has an xid at or above it.
+    const { rows } = await this.pool.query<{ xmin: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin');
+    return { commit: BigInt(rows[0]!.xmin), prepare: 0n };
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }

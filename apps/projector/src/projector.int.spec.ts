@@ -1,0 +1,269 @@
+import { randomUUID } from 'node:crypto';
+import { Partitioners, type Producer } from 'kafkajs';
+import { accountStreamId, deadLetterTopic, encodeEnvelope, topicForCategory, type EventEnvelope, type KnownEvent, type NewEvent } from '#events';
+import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-store';
+import { createKafka, ensureTopics } from '#infra/kafka/kafka';
+import { migrate } from '#infra/postgres/migrate';
+import { createPool, type Pool } from '#infra/postgres/pool';
+import { Relay } from '#infra/relay/relay';
+import { startKafkaProbe, waitFor } from '#infra/testing/kafka-probe';
+import { consumerGroupId, ProjectionConsumer } from './consumer/projection-consumer.js';
+import { accountStatementProjection } from './projections/account-statement.projection.js';
+import { ProjectionError } from './projections/projection.js';
+import { readModelChecksum } from './rebuild/checksum.js';
+import { rebuildInto, rebuildProjection } from './rebuild/rebuild.js';
+
+const meta = { correlationId: randomUUID(), causationId: null };
+const now = (): string => new Date().toISOString();
+const opened = (accountId: string): NewEvent => ({
+  eventId: randomUUID(), type: 'AccountOpened', schemaVersion: 1, occurredAt: now(), metadata: meta,
+  data: { accountId, ownerName: 'Projector Test', currency: 'EUR', openedAt: now() },
+});
+const deposited = (accountId: string, amount: number): NewEvent => ({
+  eventId: randomUUID(), type: 'MoneyDeposited', schemaVersion: 1, occurredAt: now(), metadata: meta,
+  data: { accountId, amount, currency: 'EUR', description: `deposit ${amount}`, depositedAt: now() },
+});
+/** The envelope a consumer would receive for `event` at `revision` of the account's stream. */
+const envelope = (event: NewEvent, revision: number): EventEnvelope<KnownEvent> =>
+  ({
+    ...event,
+    streamId: accountStreamId((event.data as { accountId: string }).accountId),
+    streamRevision: revision,
+    globalPosition: String(1_000_000 + revision),
+  }) as EventEnvelope<KnownEvent>;
+
+describe('projector against PostgreSQL and Kafka', () => {
+  const kafka = createKafka('projector-int-test');
+  let pool: Pool;
+  let store: PostgresEventStore;
+  let producer: Producer;
+
+  beforeAll(async () => {
+    // A consumer group of its own, so this file never shares offsets with another run.
+    process.env['CONSUMER_GROUP_PREFIX'] = `it-${randomUUID().slice(0, 8)}`;
+    pool = createPool(undefined, 12);
+    await migrate(pool);
+    store = new PostgresEventStore(pool);
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin);
+    await admin.disconnect();
+    producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+  });
+  afterAll(async () => {
+    await producer.disconnect();
+    await pool.end();
+  });
+
+  describe('apply (idempotent by stream revision)', () => {
+    const schema = 'it_projection_apply';
+    beforeAll(async () => {
+      await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}; ${accountStatementProjection.createTables(schema)}`);
+    });
+    afterAll(async () => {
+      await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    });
+
+    const applyInTransaction = async (events: readonly EventEnvelope<KnownEvent>[]) => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const outcome = await accountStatementProjection.apply(client, schema, events);
+        await client.query('COMMIT');
+        return outcome;
+      } finally {
+        client.release();
+      }
+    };
+
+    it('applies a batch once; the same batch again, or an older part of it, changes nothing', async () => {
+      const id = randomUUID();
+      const events = [envelope(opened(id), 0), envelope(deposited(id, 500), 1), envelope(deposited(id, 250), 2)];
+      expect(await applyInTransaction(events)).toEqual({ applied: 3, skipped: 0, rejected: [] });
+      const before = await readModelChecksum(pool, accountStatementProjection, schema, [id]);
+
+      expect(await applyInTransaction(events)).toEqual({ applied: 0, skipped: 3, rejected: [] });
+      expect(await applyInTransaction(events.slice(1, 2))).toEqual({ applied: 0, skipped: 1, rejected: [] });
+      expect(await readModelChecksum(pool, accountStatementProjection, schema, [id])).toBe(before);
+
+      const { rows } = await pool.query(`SELECT balance, revision FROM ${schema}.account_statement WHERE account_id = $1`, [id]);
+      expect(rows).toEqual([{ balance: '750', revision: '2' }]);
+      const lines = await pool.query(`SELECT revision, balance_after FROM ${schema}.account_transactions WHERE account_id = $1 ORDER BY revision`, [id]);
+      expect(lines.rows).toEqual([{ revision: '1', balance_after: '500' }, { revision: '2', balance_after: '750' }]);
+    });
+
+    it('a redelivery that overlaps new events applies only the new ones', async () => {
+      const id = randomUUID();
+      const events = [envelope(opened(id), 0), envelope(deposited(id, 100), 1), envelope(deposited(id, 10), 2)];
+      await applyInTransaction(events.slice(0, 2));
+      expect(await applyInTransaction(events)).toEqual({ applied: 1, skipped: 2, rejected: [] });
+      const { rows } = await pool.query(`SELECT balance FROM ${schema}.account_statement WHERE account_id = $1`, [id]);
+      expect(rows).toEqual([{ balance: '110' }]);
+    });
+
+    it('rejects an event for an account that was never opened, and writes nothing for it', async () => {
+      const id = randomUUID();
+      const stray = envelope(deposited(id, 100), 1);
+      const outcome = await applyInTransaction([stray]);
+      expect(outcome.applied).toBe(0);
+      expect(outcome.rejected).toHaveLength(1);
+      expect(outcome.rejected[0]?.error).toBeInstanceOf(ProjectionError);
+      expect(outcome.rejected[0]?.event.eventId).toBe(stray.eventId);
+      const { rows } = await pool.query(`SELECT count(*)::int AS n FROM ${schema}.account_transactions WHERE account_id = $1`, [id]);
+      expect(rows[0].n).toBe(0);
+    });
+  });
+
+  describe('consumer: poison events go to the dead-letter topic and consumption goes on', () => {
+    const topic = topicForCategory('account');
+    let consumer: ProjectionConsumer;
+    afterAll(async () => {
+      await consumer?.stop();
+    });
+
+    it('dead-letters bad JSON, an unknown type, an invalid payload and an unappliable event; applies the good ones around them', async () => {
+      const probe = await startKafkaProbe(kafka, [deadLetterTopic(topic)]);
+      const id = randomUUID();
+      const key = accountStreamId(id);
+      const good = [envelope(opened(id), 0), envelope(deposited(id, 700), 1)];
+      const unknownType = { ...envelope(deposited(id, 1), 2), type: 'MoneyTeleported' };
+      const invalidPayload = envelope(deposited(id, 1), 2);
+      (invalidPayload.data as { amount: number }).amount = -5;
+      const neverOpened = envelope(deposited(randomUUID(), 9), 1);
+      const poison = ['{not json', encodeEnvelope(unknownType as EventEnvelope), encodeEnvelope(invalidPayload)];
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: [
+          { key, value: encodeEnvelope(good[0]!) },
+          ...poison.map((value) => ({ key, value })),
+          { key: neverOpened.streamId, value: encodeEnvelope(neverOpened) },
+          { key, value: encodeEnvelope(good[1]!) },
+        ],
+      });
+
+      consumer = new ProjectionConsumer(accountStatementProjection, pool, kafka, producer);
+      await consumer.start();
+
+      await waitFor(async () => {
+        const { rows } = await pool.query('SELECT revision FROM account_statement WHERE account_id = $1', [id]);
+        return rows[0]?.revision === '1';
+      }, 60_000, 'the good events to be applied');
+      const { rows } = await pool.query('SELECT balance FROM account_statement WHERE account_id = $1', [id]);
+      expect(rows).toEqual([{ balance: '700' }]);
+
+      const ours = () => probe.records.filter((r) => r.key === key || r.key === neverOpened.streamId);
+      await waitFor(() => ours().length >= 4, 30_000, 'four dead letters');
+      await probe.stop();
+      // Order holds per key (one partition); the stray event has a key, and so a partition, of its own.
+      const letters = ours().filter((r) => r.key === key);
+      const stray = ours().filter((r) => r.key === neverOpened.streamId);
+      expect(letters.map((l) => l.value)).toEqual(poison);
+      expect(letters.map((l) => l.headers['dlq-error-type'])).toEqual(['PoisonEventError', 'PoisonEventError', 'PoisonEventError']);
+      expect(letters[0]?.headers['dlq-error']).toBe('Message is not JSON');
+      expect(letters[1]?.headers['dlq-error']).toContain('Unknown event type "MoneyTeleported"');
+      expect(letters[2]?.headers['dlq-error']).toContain('Invalid MoneyDeposited payload');
+      expect(letters[2]?.headers['dlq-error']).toContain('amount');
+      expect(stray.map((l) => l.value)).toEqual([encodeEnvelope(neverOpened)]);
+      expect(stray[0]?.headers['dlq-error-type']).toBe('ProjectionError');
+      expect(stray[0]?.headers['dlq-error']).toContain('never opened');
+      for (const l of [...letters, ...stray]) {
+        expect(l.headers['dlq-original-topic']).toBe(topic);
+        expect(l.headers['dlq-projection']).toBe('account-statement');
+        expect(Number(l.headers['dlq-original-offset'])).toBeGreaterThanOrEqual(0);
+      }
+
+      // Offsets were committed past everything consumed, so a restart does not redo (or re-dead-letter) it.
+      const partition = Number(letters[0]!.headers['dlq-original-partition']);
+      const committedOffset = async (): Promise<{ committed: string; end: string }> => {
+        const admin = kafka.admin();
+        await admin.connect();
+        try {
+          const [group] = await admin.fetchOffsets({ groupId: consumerGroupId('account-statement'), topics: [topic] });
+          const ends = await admin.fetchTopicOffsets(topic);
+          return {
+            committed: group!.partitions.find((p) => p.partition === partition)!.offset,
+            end: ends.find((e) => e.partition === partition)!.offset,
+          };
+        } finally {
+          await admin.disconnect();
+        }
+      };
+      await waitFor(async () => {
+        const { committed, end } = await committedOffset();
+        return committed === end;
+      }, 10_000, `the committed offset to reach the end of partition ${partition}`);
+    }, 120_000);
+  });
+
+  describe('rebuild while commands keep flowing', () => {
+    const relay = (): Relay => new Relay(pool, store, kafka, { batchSize: 200, pollIntervalMs: 100, standbyRetryMs: 200 });
+    let running: Relay;
+    let consumer: ProjectionConsumer;
+    let stop = false;
+    let writers: Promise<void>[] = [];
+    afterAll(async () => {
+      stop = true;
+      await Promise.allSettled(writers);
+      await consumer?.stop();
+      await running?.stop();
+      await pool.query('DROP SCHEMA IF EXISTS it_scratch CASCADE');
+    });
+
+    it('swaps in a read model equal to a from-scratch rebuild, with the live consumer catching up after it', async () => {
+      running = relay();
+      running.start();
+      consumer = new ProjectionConsumer(accountStatementProjection, pool, kafka, producer);
+      await consumer.start();
+
+      const accounts = Array.from({ length: 20 }, () => randomUUID());
+      const revisions = new Map<string, number>();
+      await Promise.all(accounts.map(async (id) => {
+        await store.append(accountStreamId(id), [opened(id)], 'no_stream');
+        revisions.set(id, 0);
+      }));
+      let appended = 0;
+      writers = accounts.map(async (id) => {
+        while (!stop) {
+          const batch = Array.from({ length: 2 }, (_, i) => deposited(id, 1 + ((appended + i) % 97)));
+          const result = await store.append(accountStreamId(id), batch, revisions.get(id)!);
+          revisions.set(id, result.nextRevision);
+          appended += batch.length;
+          await new Promise((resolve) => setTimeout(resolve, 40)); // a steady few hundred events/s
+        }
+      });
+
+      await waitFor(() => appended >= 2_000, 60_000, 'a backlog before the rebuild');
+      const atStart = appended;
+      const result = await rebuildProjection(accountStatementProjection, { pool, store, batchSize: 500 });
+      const duringRebuild = appended - atStart;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      stop = true;
+      await Promise.all(writers);
+
+      expect(result.read).toBeGreaterThanOrEqual(atStart);
+      expect(result.rejected).toBe(0);
+      expect(duringRebuild).toBeGreaterThan(0); // commands really did flow while it rebuilt
+      const state = await pool.query("SELECT status, rebuilt_at FROM projection_state WHERE name = 'account-statement'");
+      expect(state.rows[0]?.status).toBe('live');
+      expect(state.rows[0]?.rebuilt_at).not.toBeNull();
+      const leftovers = await pool.query("SELECT nspname FROM pg_namespace WHERE nspname IN ('rebuild_account_statement', 'retired_account_statement')");
+      expect(leftovers.rows).toEqual([]);
+
+      // The live consumer catches up on the swapped-in tables: every stream at its last revision.
+      await waitFor(async () => {
+        const { rows } = await pool.query<{ account_id: string; revision: string }>(
+          'SELECT account_id, revision FROM account_statement WHERE account_id = ANY($1)', [accounts]);
+        return rows.length === accounts.length && rows.every((r) => Number(r.revision) === revisions.get(r.account_id));
+      }, 60_000, 'the live consumer to catch up after the swap');
+
+      await rebuildInto(accountStatementProjection, 'it_scratch', { pool, store });
+      const live = await readModelChecksum(pool, accountStatementProjection, 'public', accounts);
+      const scratch = await readModelChecksum(pool, accountStatementProjection, 'it_scratch', accounts);
+      expect(live).toBe(scratch);
+      const lines = await pool.query('SELECT count(*)::int AS n FROM account_transactions WHERE account_id = ANY($1)', [accounts]);
+      expect(lines.rows[0].n).toBe([...revisions.values()].reduce((sum, r) => sum + r, 0));
+    }, 180_000);
+  });
+});
