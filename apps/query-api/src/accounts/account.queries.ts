@@ -33,7 +33,7 @@ const toTransactionView = (r: TransactionRow) => ({
 });
 export type TransactionView = ReturnType<typeof toTransactionView>;
 
-const isRevisionKey = (key: unknown[]): key is [number] => key.length === 1 && Number.isSafeInteger(key[0]);
+export const isRevisionKey = (key: unknown[]): key is [number] => key.length === 1 && Number.isSafeInteger(key[0]);
 
 @Injectable()
 export class AccountQueries {

@@ -28,8 +28,12 @@ export const toOrderView = (r: OrderRow) => ({
 });
 export type OrderView = ReturnType<typeof toOrderView>;
 
-const isOrderKey = (key: unknown[]): key is [string, string] =>
-  key.length === 2 && typeof key[0] === 'string' && !Number.isNaN(Date.parse(key[0])) && typeof key[1] === 'string';
+// The exact shape this API writes (Date#toISOString), so PostgreSQL never sees a date it rejects.
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const roundTrips = (iso: string): boolean => !Number.isNaN(Date.parse(iso)) && new Date(iso).toISOString() === iso;
+export const isOrderKey = (key: unknown[]): key is [string, string] =>
+  key.length === 2 && typeof key[0] === 'string' && ISO_INSTANT.test(key[0]) && roundTrips(key[0]) &&
+  typeof key[1] === 'string' && key[1].length <= 100;
 
 @Injectable()
 export class OrderQueries {
