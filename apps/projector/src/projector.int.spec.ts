@@ -131,7 +131,7 @@ describe('projector against PostgreSQL and Kafka', () => {
       const invalidPayload = envelope(deposited(id, 1), 2);
       (invalidPayload.data as { amount: number }).amount = -5;
       const neverOpened = envelope(deposited(randomUUID(), 9), 1);
-      const poison = ['{not json', encodeEnvelope(unknownType as EventEnvelope), encodeEnvelope(invalidPayload)];
+      const poison = ['{not json', encodeEnvelope(unknownType), encodeEnvelope(invalidPayload)];
       await producer.send({
         topic,
         acks: -1,

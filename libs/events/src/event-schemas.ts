@@ -37,7 +37,7 @@ const lineItems: Check = (d) => {
       ...str('sku')(it),
       ...str('name')(it),
       ...(Number.isSafeInteger(it['quantity']) && (it['quantity'] as number) > 0 ? [] : ['quantity must be a positive integer']),
-      ...(isMinorUnits(it['unitPrice']) && (it['unitPrice'] as number) >= 0 ? [] : ['unitPrice must be a non-negative integer']),
+      ...(isMinorUnits(it['unitPrice']) && (it['unitPrice']) >= 0 ? [] : ['unitPrice must be a non-negative integer']),
     ].map((p) => `items[${i}].${p}`);
   });
 };

@@ -51,7 +51,7 @@ export class HttpErrorsFilter implements ExceptionFilter {
       if (typeof payload === 'object' && payload !== null) return { statusCode: status, error: 'bad_request', message: error.message, ...payload };
       return { statusCode: status, error: HttpStatus[status]?.toLowerCase() ?? 'error', message: String(payload) };
     }
-    const parserError = error instanceof Error ? fromBodyParser(error as Error & { status?: number; type?: string }) : null;
+    const parserError = error instanceof Error ? fromBodyParser(error) : null;
     return parserError ?? { statusCode: 500, error: 'internal_error', message: 'Something went wrong; nothing was appended' };
   }
 }

@@ -62,15 +62,16 @@ export class ProjectionConsumer {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      eachBatch: async (payload) => {
+        const { batch } = payload;
         for (let i = 0; i < batch.messages.length; i += CHUNK) {
-          if (!isRunning() || isStale()) return;
+          if (!payload.isRunning() || payload.isStale()) return;
           const chunk = batch.messages.slice(i, i + CHUNK);
           await this.handleChunk(batch, chunk);
           const last = chunk[chunk.length - 1]!;
           await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
-          resolveOffset(last.offset);
-          await heartbeat();
+          payload.resolveOffset(last.offset);
+          await payload.heartbeat();
         }
       },
     });

@@ -6,7 +6,7 @@ export const encodeCursor = (key: readonly (string | number)[]): string => Buffe
 export const decodeCursor = <T extends readonly unknown[]>(cursor: string, isValid: (key: unknown[]) => key is [...T]): T => {
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && isValid(key)) return key as unknown as T;
+    if (Array.isArray(key) && isValid(key)) return key;
   } catch {
     // fall through to the 400
   }

@@ -1,4 +1,4 @@
-import { encodeEnvelope, topicForStream, type EventEnvelope } from '#events';
+import { encodeEnvelope, topicForStream } from '#events';
 import type { Message, TopicMessages } from 'kafkajs';
 import type { StoredEvent } from '../event-store/event-store.port.js';
 
@@ -12,7 +12,7 @@ export const toKafkaMessage = (event: StoredEvent): Message => {
     streamRevision: String(envelope.streamRevision),
   };
   if (envelope.metadata.traceparent) headers['traceparent'] = envelope.metadata.traceparent;
-  return { key: envelope.streamId, value: encodeEnvelope(envelope as EventEnvelope), headers };
+  return { key: envelope.streamId, value: encodeEnvelope(envelope), headers };
 };
 
 /** Groups a batch by topic, keeping the store's order within each topic (and so each stream). */

@@ -26,10 +26,11 @@ export const startKafkaProbe = async (
   await consumer.connect();
   for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: false });
   await consumer.run({
-    eachMessage: async ({ topic, partition, message }) => {
+    eachMessage: ({ topic, partition, message }) => {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
       records.push({ topic, partition, key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', headers });
+      return Promise.resolve();
     },
   });
   for (const { topic, offsets } of ends) {
