@@ -14,6 +14,7 @@ export CONSUMER_GROUP_PREFIX="test-$(date +%s)-$$"
 export LOG_LEVEL="${LOG_LEVEL:-warn}"
 
 node scripts/reset-test-env.mjs
+npx eslint .
 npm run --silent build
 node dist/libs/infrastructure/src/postgres/migrate.main.js
 
