@@ -25,6 +25,9 @@ const rebuild = async (name: string): Promise<void> => {
       format: `${name} [{bar}] {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}`,
       barCompleteChar: '#',
       barIncompleteChar: '.',
+      // Off a terminal (CI, logs) it still reports, a line every few seconds.
+      noTTYOutput: true,
+      notTTYSchedule: 2000,
     });
     const started = Date.now();
     bar.start(1, 0, { speed: 0 });

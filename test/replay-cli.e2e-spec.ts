@@ -1,0 +1,88 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { get, post } from './support/http.js';
+import { Stack } from './support/stack.js';
+
+const run = promisify(execFile);
+const CLI = resolve(fileURLToPath(new URL('..', import.meta.url)), 'dist/apps/projector/src/cli/cli.js');
+const cli = (...args: string[]) => run(process.execPath, [CLI, ...args], { env: process.env, maxBuffer: 16 * 1024 * 1024 });
+
+interface Appended {
+  streamId: string;
+  revision: number;
+  accountId?: string;
+  orderId?: string;
+}
+
+describe('replay CLI while commands keep flowing', () => {
+  const stack = new Stack();
+  beforeAll(() => stack.start(), 120_000);
+  afterAll(() => stack.stop(), 60_000);
+
+  it('rebuilds order-history and account-statement with a progress report; queries answer throughout; nothing is lost', async () => {
+    const opened = await post<Appended>('command-api', '/accounts', { ownerName: 'Replay', currency: 'EUR' });
+    const accountId = opened.body.accountId!;
+    const customerId = `replay-${accountId}`;
+    const orders: Appended[] = [];
+    let lastDeposit: Appended = opened.body;
+    let stop = false;
+    let failedQueries = 0;
+    let queries = 0;
+
+    const traffic = (async () => {
+      while (!stop) {
+        const created = await post<Appended>('command-api', '/orders', {
+          customerId, accountId, currency: 'EUR', items: [{ sku: `SKU-${orders.length}`, name: 'Thing', quantity: 1, unitPrice: 100 }],
+        });
+        expect(created.status).toBe(201);
+        orders.push(created.body);
+        const deposit = await post<Appended>('command-api', `/accounts/${accountId}/deposits`, { amount: 100, currency: 'EUR' });
+        expect(deposit.status).toBe(201);
+        lastDeposit = deposit.body;
+      }
+    })();
+    const readers = (async () => {
+      while (!stop) {
+        const reply = await get('query-api', `/customers/${customerId}/orders?limit=5`);
+        queries++;
+        if (reply.status !== 200) failedQueries++;
+      }
+    })();
+
+    const orderHistory = await cli('projections', 'rebuild', 'order-history');
+    const accountStatement = await cli('projections', 'rebuild', 'account-statement');
+    stop = true;
+    await Promise.all([traffic, readers]);
+
+    expect(orderHistory.stdout).toMatch(/order-history: read \d+ events, applied \d+, rejected 0, .* events\/s\); swapped in/);
+    expect(accountStatement.stdout).toMatch(/account-statement: read \d+ events, applied \d+, rejected 0/);
+    expect(orderHistory.stderr).toMatch(/events\/s \| ETA/); // the progress bar (on stderr, off a TTY)
+    expect(orders.length).toBeGreaterThan(0);
+    expect(queries).toBeGreaterThan(0);
+    expect(failedQueries).toBe(0);
+
+    // Every order and every deposit made during the rebuilds is in the rebuilt read models.
+    const last = orders[orders.length - 1]!;
+    expect((await get('query-api', `/orders/${last.orderId}`, { 'X-Consistency-Token': `${last.streamId}@${last.revision}` })).status).toBe(200);
+    const account = await get<{ balance: number; revision: number }>('query-api', `/accounts/${accountId}`, {
+      'X-Consistency-Token': `${lastDeposit.streamId}@${lastDeposit.revision}`,
+    });
+    expect(account.body.revision).toBe(lastDeposit.revision);
+    expect(account.body.balance).toBe(100 * lastDeposit.revision);
+    const seen = new Set<string>();
+    let cursor: string | null = null;
+    do {
+      const page = await get<{ items: { orderId: string }[]; nextCursor: string | null }>(
+        'query-api', `/customers/${customerId}/orders?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+      page.body.items.forEach((o) => seen.add(o.orderId));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(new Set(orders.map((o) => o.orderId)));
+
+    const listing = await cli('projections', 'list');
+    expect(listing.stdout).toMatch(/order-history.*live/);
+    expect(listing.stdout).toMatch(/account-statement.*live/);
+  }, 180_000);
+});
