@@ -15,6 +15,7 @@ export LOG_LEVEL="${LOG_LEVEL:-warn}"
 
 node scripts/reset-test-env.mjs
 npx eslint .
+npm run --silent typecheck
 npm run --silent build
 node dist/libs/infrastructure/src/postgres/migrate.main.js
 

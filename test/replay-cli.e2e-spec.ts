@@ -74,7 +74,7 @@ describe('replay CLI while commands keep flowing', () => {
     const seen = new Set<string>();
     let cursor: string | null = null;
     do {
-      const page = await get<{ items: { orderId: string }[]; nextCursor: string | null }>(
+      const page: { body: { items: { orderId: string }[]; nextCursor: string | null } } = await get<{ items: { orderId: string }[]; nextCursor: string | null }>(
         'query-api', `/customers/${customerId}/orders?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
       page.body.items.forEach((o) => seen.add(o.orderId));
       cursor = page.body.nextCursor;
