@@ -8,6 +8,7 @@ import { createPool, type Pool } from '#infra/postgres/pool';
 import { Relay } from '#infra/relay/relay';
 import { startKafkaProbe, waitFor } from '#infra/testing/kafka-probe';
 import { consumerGroupId, ProjectionConsumer } from './consumer/projection-consumer.js';
+import { postgresSink } from './consumer/sinks.js';
 import { accountStatementProjection } from './projections/account-statement.projection.js';
 import { ProjectionError } from './projections/projection.js';
 import { readModelChecksum } from './rebuild/checksum.js';
@@ -143,7 +144,7 @@ describe('projector against PostgreSQL and Kafka', () => {
         ],
       });
 
-      consumer = new ProjectionConsumer(accountStatementProjection, pool, kafka, producer);
+      consumer = new ProjectionConsumer(postgresSink(accountStatementProjection, pool), kafka, producer);
       await consumer.start();
 
       await waitFor(async () => {
@@ -214,7 +215,7 @@ describe('projector against PostgreSQL and Kafka', () => {
     it('swaps in a read model equal to a from-scratch rebuild, with the live consumer catching up after it', async () => {
       running = relay();
       running.start();
-      consumer = new ProjectionConsumer(accountStatementProjection, pool, kafka, producer);
+      consumer = new ProjectionConsumer(postgresSink(accountStatementProjection, pool), kafka, producer);
       await consumer.start();
 
       const accounts = Array.from({ length: 20 }, () => randomUUID());

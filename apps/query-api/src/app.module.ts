@@ -7,10 +7,12 @@ import { ConsistencyInterceptor } from './consistency/consistency.interceptor.js
 import { HealthController } from './health.controller.js';
 import { OrderQueries } from './orders/order.queries.js';
 import { OrdersController } from './orders/orders.controller.js';
+import { OrderSearchService } from './search/order-search.service.js';
+import { SearchController } from './search/search.controller.js';
 
 @Module({
   imports: [DatabaseModule],
-  controllers: [OrdersController, AccountsController, HealthController],
-  providers: [OrderQueries, AccountQueries, { provide: APP_INTERCEPTOR, useClass: ConsistencyInterceptor }],
+  controllers: [SearchController, OrdersController, AccountsController, HealthController],
+  providers: [OrderQueries, AccountQueries, OrderSearchService, { provide: APP_INTERCEPTOR, useClass: ConsistencyInterceptor }],
 })
 export class AppModule {}

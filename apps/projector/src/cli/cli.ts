@@ -1,12 +1,15 @@
 import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { config } from '#infra/config/config';
+import { createElasticsearch } from '#infra/elasticsearch/elasticsearch';
 import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-store';
 import { createPool, type Pool } from '#infra/postgres/pool';
 import { migrate } from '#infra/postgres/migrate';
 import { runRelay } from '#infra/relay/relay.main';
 import { projectionNamed } from '../projections/registry.js';
-import { rebuildProjection } from '../rebuild/rebuild.js';
+import { rebuildProjection, type RebuildProgress, type RebuildResult } from '../rebuild/rebuild.js';
+import { ORDER_SEARCH_PROJECTION } from '../search/order-search.projection.js';
+import { rebuildOrderSearch } from '../search/order-search.rebuild.js';
 import { listProjections } from './projections-list.js';
 
 const withPool = async <T>(work: (pool: Pool) => Promise<T>): Promise<T> => {
@@ -19,7 +22,7 @@ const withPool = async <T>(work: (pool: Pool) => Promise<T>): Promise<T> => {
 };
 
 const rebuild = async (name: string): Promise<void> => {
-  const projection = projectionNamed(name);
+  if (name !== ORDER_SEARCH_PROJECTION.name) projectionNamed(name); // fails fast on an unknown name
   await withPool(async (pool) => {
     const bar = new SingleBar({
       format: `${name} [{bar}] {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}`,
@@ -31,19 +34,33 @@ const rebuild = async (name: string): Promise<void> => {
     });
     const started = Date.now();
     bar.start(1, 0, { speed: 0 });
-    const result = await rebuildProjection(projection, {
+    const options = {
       pool,
       store: new PostgresEventStore(pool),
-      onProgress: ({ read, total }) => {
+      onProgress: ({ read, total }: RebuildProgress) => {
         bar.setTotal(Math.max(total, 1));
         bar.update(read, { speed: Math.round(read / Math.max((Date.now() - started) / 1000, 0.001)) });
       },
-    });
+    };
+    let where = 'swapped in';
+    let result: RebuildResult;
+    if (name === ORDER_SEARCH_PROJECTION.name) {
+      const es = createElasticsearch();
+      try {
+        const search = await rebuildOrderSearch(es, config.orderSearchAlias, options);
+        where = `alias ${config.orderSearchAlias} → ${search.index}${search.previous ? `, ${search.previous} deleted` : ''}`;
+        result = search;
+      } finally {
+        await es.close();
+      }
+    } else {
+      result = await rebuildProjection(projectionNamed(name), options);
+    }
     bar.stop();
     const seconds = (Date.now() - started) / 1000;
     console.log(
       `${name}: read ${result.read} events, applied ${result.applied}, rejected ${result.rejected}, ` +
-        `in ${seconds.toFixed(1)} s (${Math.round(result.read / Math.max(seconds, 0.001))} events/s); swapped in, live consumer catching up`,
+        `in ${seconds.toFixed(1)} s (${Math.round(result.read / Math.max(seconds, 0.001))} events/s); ${where}, live consumer catching up`,
     );
   });
 };

@@ -1,9 +1,13 @@
 import { topicForCategory } from '#events';
+import { config } from '#infra/config/config';
+import { createElasticsearch } from '#infra/elasticsearch/elasticsearch';
 import { createKafka } from '#infra/kafka/kafka';
 import type { Pool } from '#infra/postgres/pool';
 import { consumerGroupId } from '../consumer/projection-consumer.js';
 import { qualified } from '../projections/projection.js';
 import { PROJECTIONS } from '../projections/registry.js';
+import { indexBehind } from '../search/order-search.index.js';
+import { ORDER_SEARCH_PROJECTION } from '../search/order-search.projection.js';
 
 export interface ProjectionListing {
   readonly name: string;
@@ -36,9 +40,36 @@ const consumerLag = async (name: string, topics: readonly string[]): Promise<num
   }
 };
 
+/** The search index behind the alias and its document count; nulls when Elasticsearch does not answer. */
+const searchIndex = async (): Promise<{ index: string | null; docs: number | null }> => {
+  const es = createElasticsearch(config.elasticsearchUrl, 3_000);
+  try {
+    const index = await indexBehind(es, config.orderSearchAlias);
+    if (!index) return { index: null, docs: 0 };
+    const { count } = await es.count({ index });
+    return { index, docs: count };
+  } catch {
+    return { index: null, docs: null };
+  } finally {
+    await es.close();
+  }
+};
+
 export const listProjections = async (pool: Pool): Promise<ProjectionListing[]> => {
   const { rows: states } = await pool.query<{ name: string; status: string; rebuilt_at: Date | null }>('SELECT * FROM projection_state');
-  return Promise.all(
+  const stateOf = (name: string) => states.find((s) => s.name === name);
+  const search = async (): Promise<ProjectionListing> => {
+    const { name, categories } = ORDER_SEARCH_PROJECTION;
+    const { index, docs } = await searchIndex();
+    return {
+      name,
+      state: stateOf(name)?.status ?? 'live',
+      rebuiltAt: stateOf(name)?.rebuilt_at?.toISOString() ?? null,
+      lag: await consumerLag(name, categories.map(topicForCategory)),
+      rows: { [`index ${index ?? 'unreachable'}`]: docs ?? -1 },
+    };
+  };
+  const postgres = await Promise.all(
     PROJECTIONS.map(async (p) => {
       const state = states.find((s) => s.name === p.name);
       const rows: Record<string, number> = {};
@@ -55,4 +86,5 @@ export const listProjections = async (pool: Pool): Promise<ProjectionListing[]> 
       };
     }),
   );
+  return [...postgres, await search()];
 };

@@ -1,12 +1,21 @@
 import { decodeEnvelope, PoisonEventError, topicForCategory, type EventEnvelope, type KnownEvent } from '#events';
 import { config } from '#infra/config/config';
 import { createLogger } from '#infra/logging/logger';
-import type { Pool } from '#infra/postgres/pool';
 import type { Batch, Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import type { ApplyOutcome, Projection } from '../projections/projection.js';
+import type { ApplyOutcome } from '../projections/projection.js';
 import { sendToDeadLetterTopic, type DeadLetter } from './dead-letter.js';
 import { projectionMetrics } from './metrics.js';
-import { databaseRetryPolicy } from './transient.js';
+
+/**
+ * Where a projection's events go (PostgreSQL tables, an Elasticsearch index). `apply` is
+ * idempotent by stream revision and retries transient failures itself; while it waits it calls
+ * `keepAlive` so the consumer keeps its partitions, and it gives up when `signal` aborts.
+ */
+export interface ProjectionSink {
+  readonly name: string;
+  readonly categories: readonly string[];
+  apply(events: readonly EventEnvelope<KnownEvent>[], keepAlive: () => Promise<void>, signal: AbortSignal): Promise<ApplyOutcome>;
+}
 
 const CHUNK = 500;
 const log = createLogger('projection-consumer');
@@ -18,17 +27,16 @@ export class ProjectionConsumer {
   private consumer: Consumer | null = null;
   private joined = false;
   private stopping = false;
-  private readonly retryPolicy = databaseRetryPolicy();
+  private abort = new AbortController();
 
   constructor(
-    private readonly projection: Projection,
-    private readonly pool: Pool,
+    private readonly sink: ProjectionSink,
     private readonly kafka: Kafka,
     private readonly producer: Producer,
   ) {}
 
   get name(): string {
-    return this.projection.name;
+    return this.sink.name;
   }
 
   get isRunning(): boolean {
@@ -37,8 +45,9 @@ export class ProjectionConsumer {
 
   async start(): Promise<void> {
     this.stopping = false;
+    this.abort = new AbortController();
     const consumer = this.kafka.consumer({
-      groupId: consumerGroupId(this.projection.name),
+      groupId: consumerGroupId(this.sink.name),
       sessionTimeout: Number(process.env['KAFKA_SESSION_TIMEOUT_MS'] ?? 10_000),
       rebalanceTimeout: Number(process.env['KAFKA_REBALANCE_TIMEOUT_MS'] ?? 10_000),
       heartbeatInterval: 1_000,
@@ -58,7 +67,7 @@ export class ProjectionConsumer {
       this.joined = false;
     });
     await consumer.connect();
-    await consumer.subscribe({ topics: this.projection.categories.map(topicForCategory), fromBeginning: true });
+    await consumer.subscribe({ topics: this.sink.categories.map(topicForCategory), fromBeginning: true });
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -67,7 +76,7 @@ export class ProjectionConsumer {
         for (let i = 0; i < batch.messages.length; i += CHUNK) {
           if (!payload.isRunning() || payload.isStale()) return;
           const chunk = batch.messages.slice(i, i + CHUNK);
-          await this.handleChunk(batch, chunk);
+          await this.handleChunk(batch, chunk, () => payload.heartbeat());
           const last = chunk[chunk.length - 1]!;
           await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
           payload.resolveOffset(last.offset);
@@ -79,6 +88,7 @@ export class ProjectionConsumer {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.abort.abort();
     await this.consumer?.disconnect();
     this.consumer = null;
     this.joined = false;
@@ -94,7 +104,7 @@ export class ProjectionConsumer {
     });
   }
 
-  private async handleChunk(batch: Batch, chunk: readonly KafkaMessage[]): Promise<void> {
+  private async handleChunk(batch: Batch, chunk: readonly KafkaMessage[], keepAlive: () => Promise<void>): Promise<void> {
     const letters: DeadLetter[] = [];
     const events: EventEnvelope<KnownEvent>[] = [];
     const messageOf = new Map<string, KafkaMessage>();
@@ -108,7 +118,7 @@ export class ProjectionConsumer {
         letters.push({ topic: batch.topic, partition: batch.partition, message, error });
       }
     }
-    const outcome = events.length ? await this.retryPolicy.execute(() => this.applyInTransaction(events)) : null;
+    const outcome = events.length ? await this.sink.apply(events, keepAlive, this.abort.signal) : null;
     for (const { event, error } of outcome?.rejected ?? []) {
       letters.push({ topic: batch.topic, partition: batch.partition, message: messageOf.get(event.eventId)!, error });
     }
@@ -117,20 +127,5 @@ export class ProjectionConsumer {
     projectionMetrics.skipped.inc({ projection: this.name }, outcome?.skipped ?? 0);
     projectionMetrics.deadLettered.inc({ projection: this.name }, letters.length);
     if (letters.length) log.warn({ projection: this.name, count: letters.length, first: letters[0]?.error.message }, 'dead-lettered events');
-  }
-
-  private async applyInTransaction(events: readonly EventEnvelope<KnownEvent>[]): Promise<ApplyOutcome> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const outcome = await this.projection.apply(client, 'public', events);
-      await client.query('COMMIT');
-      client.release();
-      return outcome;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      client.release(error as Error);
-      throw error;
-    }
   }
 }

@@ -1,14 +1,26 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ExponentialBackoff, fullJitterGenerator, handleAll, retry } from 'cockatiel';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { config } from '#infra/config/config';
+import { createElasticsearch } from '#infra/elasticsearch/elasticsearch';
+import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-store';
 import { createKafka, ensureTopics } from '#infra/kafka/kafka';
+import { createLogger } from '#infra/logging/logger';
 import { PG_POOL } from '#infra/nest/database.module';
 import type { Pool } from '#infra/postgres/pool';
 import { PROJECTIONS, projectionNamed } from '../projections/registry.js';
+import { ensureOrderSearchIndex } from '../search/order-search.index.js';
+import { ORDER_SEARCH_PROJECTION } from '../search/order-search.projection.js';
 import { ProjectionConsumer } from './projection-consumer.js';
+import { orderSearchSink, postgresSink } from './sinks.js';
+
+const log = createLogger('projector');
+
+export const ALL_PROJECTIONS: readonly string[] = [...PROJECTIONS.map((p) => p.name), ORDER_SEARCH_PROJECTION.name];
 
 /** The projections this process runs: env PROJECTIONS=a,b (default: all). */
 export const selectedProjections = (): string[] =>
-  (process.env['PROJECTIONS'] ?? PROJECTIONS.map((p) => p.name).join(','))
+  (process.env['PROJECTIONS'] ?? ALL_PROJECTIONS.join(','))
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean);
@@ -17,10 +29,17 @@ export const selectedProjections = (): string[] =>
 export class ProjectorService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly kafka: Kafka = createKafka('projector');
   private readonly producer: Producer = this.kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  private readonly es = createElasticsearch(config.elasticsearchUrl, 5_000);
+  private stopping = false;
   readonly consumers: ProjectionConsumer[];
 
   constructor(@Inject(PG_POOL) pool: Pool) {
-    this.consumers = selectedProjections().map((name) => new ProjectionConsumer(projectionNamed(name), pool, this.kafka, this.producer));
+    const store = new PostgresEventStore(pool);
+    this.consumers = selectedProjections().map((name) =>
+      name === ORDER_SEARCH_PROJECTION.name
+        ? new ProjectionConsumer(orderSearchSink(this.es, store, config.orderSearchAlias), this.kafka, this.producer)
+        : new ProjectionConsumer(postgresSink(projectionNamed(name), pool), this.kafka, this.producer),
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -29,11 +48,26 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     await ensureTopics(admin);
     await admin.disconnect();
     await this.producer.connect();
-    await Promise.all(this.consumers.map((c) => c.start()));
+    const search = this.consumers.filter((c) => c.name === ORDER_SEARCH_PROJECTION.name);
+    await Promise.all(this.consumers.filter((c) => !search.includes(c)).map((c) => c.start()));
+    // The search consumer starts once its index exists; Elasticsearch being late holds back only it.
+    if (search.length) void this.startSearch(search).catch((error: unknown) => log.error({ err: error }, 'search projection not started'));
+  }
+
+  private async startSearch(consumers: readonly ProjectionConsumer[]): Promise<void> {
+    const policy = retry(handleAll, { maxAttempts: 30, backoff: new ExponentialBackoff({ initialDelay: 200, maxDelay: 5_000, generator: fullJitterGenerator }) });
+    policy.onRetry(({ delay }) => log.warn({ delay }, 'Elasticsearch not ready; retrying'));
+    await policy.execute(async () => {
+      if (this.stopping) return;
+      await ensureOrderSearchIndex(this.es, config.orderSearchAlias);
+      await Promise.all(consumers.map((c) => c.start()));
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     await Promise.all(this.consumers.map((c) => c.stop()));
     await this.producer.disconnect();
+    await this.es.close();
   }
 }

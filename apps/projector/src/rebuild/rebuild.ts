@@ -1,7 +1,7 @@
 import { parseStreamId, upcastEnvelope, type EventEnvelope, type KnownEvent } from '#events';
 import { comparePositions, START_OF_LOG, type EventStore, type LogPosition, type StoredEvent } from '#infra/event-store/event-store.port';
 import type { Pool, PoolClient } from '#infra/postgres/pool';
-import { qualified, type Projection } from '../projections/projection.js';
+import { qualified, type ApplyOutcome, type Projection } from '../projections/projection.js';
 
 export interface RebuildProgress {
   readonly read: number;
@@ -25,7 +25,7 @@ export interface RebuildResult {
 
 const schemaFor = (projection: Projection, purpose: 'rebuild' | 'retired'): string => `${purpose}_${projection.name.replace(/-/g, '_')}`;
 
-const setState = (pool: Pool | PoolClient, name: string, status: string, rebuilt = false): Promise<unknown> =>
+export const setState = (pool: Pool | PoolClient, name: string, status: string, rebuilt = false): Promise<unknown> =>
   pool.query(
     `INSERT INTO projection_state (name, status, rebuilt_at, updated_at) VALUES ($1, $2, CASE WHEN $3 THEN now() END, now())
      ON CONFLICT (name) DO UPDATE SET status = EXCLUDED.status, updated_at = now(),
@@ -33,19 +33,28 @@ const setState = (pool: Pool | PoolClient, name: string, status: string, rebuilt
     [name, status, rebuilt],
   );
 
-const relevant = (projection: Projection, events: readonly StoredEvent[]): EventEnvelope<KnownEvent>[] =>
-  events.filter((e) => projection.categories.includes(parseStreamId(e.streamId).category)).map((e) => upcastEnvelope(e) as EventEnvelope<KnownEvent>);
+const relevant = (categories: readonly string[], events: readonly StoredEvent[]): EventEnvelope<KnownEvent>[] =>
+  events.filter((e) => categories.includes(parseStreamId(e.streamId).category)).map((e) => upcastEnvelope(e) as EventEnvelope<KnownEvent>);
 
-type Totals = { read: number; applied: number; rejected: number; total: number };
+/** Applies a page of one read model's events to wherever the rebuild writes. */
+export interface Applier {
+  readonly categories: readonly string[];
+  apply(events: readonly EventEnvelope<KnownEvent>[]): Promise<ApplyOutcome>;
+}
+
+export const tablesApplier = (projection: Projection, client: PoolClient, schema: string): Applier => ({
+  categories: projection.categories,
+  apply: (events) => projection.apply(client, schema, events),
+});
+
+export type Totals = { read: number; applied: number; rejected: number; total: number };
 
 /**
  * Applies the events after `from` and before `bound` into `schema`; returns where it stopped.
  * The bound is fixed when the pass starts, so a pass ends even while appends keep coming.
  */
-const applyUntil = async (
-  projection: Projection,
-  client: PoolClient,
-  schema: string,
+export const applyUntil = async (
+  applier: Applier,
   from: LogPosition,
   bound: LogPosition,
   options: RebuildOptions,
@@ -56,9 +65,9 @@ const applyUntil = async (
   for (;;) {
     const page = await options.store.readAll(position, options.batchSize ?? 2000);
     const inBound = page.events.filter((e) => comparePositions(e.logPosition, bound) < 0);
-    const events = relevant(projection, inBound);
+    const events = relevant(applier.categories, inBound);
     if (events.length) {
-      const outcome = await projection.apply(client, schema, events);
+      const outcome = await applier.apply(events);
       totals.applied += outcome.applied;
       totals.rejected += outcome.rejected.length;
     }
@@ -74,10 +83,10 @@ const applyUntil = async (
  * Passes up to the readable head until one finds little left to do (or a few passes went by):
  * what remains after that is small enough to apply while the live tables are locked.
  */
-const catchUp = async (projection: Projection, client: PoolClient, schema: string, from: LogPosition, options: RebuildOptions, totals: Totals): Promise<LogPosition> => {
+export const catchUp = async (applier: Applier, from: LogPosition, options: RebuildOptions, totals: Totals): Promise<LogPosition> => {
   let position = from;
   for (let pass = 0; pass < 10; pass++) {
-    const done = await applyUntil(projection, client, schema, position, await options.store.readableHead(), options, totals);
+    const done = await applyUntil(applier, position, await options.store.readableHead(), options, totals);
     position = done.position;
     if (done.read < (options.batchSize ?? 2000)) break;
   }
@@ -90,7 +99,7 @@ export const rebuildInto = async (projection: Projection, schema: string, option
   try {
     const totals = { read: 0, applied: 0, rejected: 0, total: await countEvents(options.pool) };
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE; CREATE SCHEMA "${schema}"; ${projection.createTables(schema)}`);
-    const position = await catchUp(projection, client, schema, START_OF_LOG, options, totals);
+    const position = await catchUp(tablesApplier(projection, client, schema), START_OF_LOG, options, totals);
     return { ...totals, position };
   } finally {
     client.release();
@@ -117,7 +126,7 @@ export const rebuildProjection = async (projection: Projection, options: Rebuild
       await client.query('BEGIN');
       await client.query(`LOCK TABLE ${projection.tables.map((t) => qualified('public', t)).join(', ')} IN ACCESS EXCLUSIVE MODE`);
       const head = await options.store.readableHead();
-      const { position } = await applyUntil(projection, client, shadow, built.position, head, options, totals);
+      const { position } = await applyUntil(tablesApplier(projection, client, shadow), built.position, head, options, totals);
       await client.query(`DROP SCHEMA IF EXISTS "${retired}" CASCADE; CREATE SCHEMA "${retired}"`);
       for (const table of projection.tables) {
         await client.query(`ALTER TABLE ${qualified('public', table)} SET SCHEMA "${retired}"`);

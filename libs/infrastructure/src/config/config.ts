@@ -23,6 +23,14 @@ export const config = {
   get elasticsearchUrl(): string {
     return env('ELASTICSEARCH_URL', 'http://127.0.0.1:9200');
   },
+  /** Alias the order search is read and written through; each build is an index `<alias>-<n>` behind it. */
+  get orderSearchAlias(): string {
+    return env('ORDER_SEARCH_ALIAS', 'orders');
+  },
+  /** Longest a search may take in query-api before it answers 503. */
+  get searchTimeoutMs(): number {
+    return int('SEARCH_TIMEOUT_MS', 3000);
+  },
   /** Interface the HTTP apps bind to (0.0.0.0 in containers). */
   get httpHost(): string {
     return env('HTTP_HOST', '127.0.0.1');

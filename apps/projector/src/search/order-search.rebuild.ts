@@ -1,0 +1,43 @@
+import type { Elasticsearch } from '#infra/elasticsearch/elasticsearch';
+import { START_OF_LOG } from '#infra/event-store/event-store.port';
+import { applyUntil, catchUp, countEvents, setState, type Applier, type RebuildOptions, type RebuildResult } from '../rebuild/rebuild.js';
+import { createIndex, indexBehind, newIndexName } from './order-search.index.js';
+import { ORDER_SEARCH_PROJECTION } from './order-search.projection.js';
+import { OrderSearchWriter } from './order-search.writer.js';
+
+export interface SearchRebuildResult extends RebuildResult {
+  readonly index: string;
+  readonly previous: string | null;
+}
+
+/**
+ * Builds a new index from the event store while searches keep using the old one, swaps the alias
+ * in one atomic request, catches up with what the live consumer wrote to the old index meanwhile,
+ * then deletes the old index. The live consumer writes through the alias throughout; external
+ * versions keep the newest revision of each order whoever writes it.
+ */
+export const rebuildOrderSearch = async (es: Elasticsearch, alias: string, options: RebuildOptions): Promise<SearchRebuildResult> => {
+  const { name } = ORDER_SEARCH_PROJECTION;
+  await setState(options.pool, name, 'rebuilding');
+  try {
+    const previous = await indexBehind(es, alias);
+    const index = newIndexName(alias);
+    await createIndex(es, index);
+    const writer = new OrderSearchWriter(es, options.store);
+    const applier: Applier = { categories: ORDER_SEARCH_PROJECTION.categories, apply: (events) => writer.apply(index, events) };
+    const totals = { read: 0, applied: 0, rejected: 0, total: await countEvents(options.pool) };
+    const built = await catchUp(applier, START_OF_LOG, options, totals);
+    await es.indices.updateAliases({
+      actions: [...(previous ? [{ remove: { index: previous, alias } }] : []), { add: { index, alias } }],
+    });
+    // Everything the live consumer applied to the old index came from the store, below this head.
+    const { position } = await applyUntil(applier, built, await options.store.readableHead(), options, totals);
+    await es.indices.refresh({ index });
+    if (previous) await es.indices.delete({ index: previous });
+    await setState(options.pool, name, 'live', true);
+    return { ...totals, position, index, previous };
+  } catch (error) {
+    await setState(options.pool, name, 'rebuild_failed').catch(() => undefined);
+    throw error;
+  }
+};

@@ -1,0 +1,113 @@
+import { BadRequestException, Injectable, ServiceUnavailableException, type OnApplicationShutdown } from '@nestjs/common';
+import type { estypes } from '@elastic/elasticsearch';
+import {
+  bulkhead, BulkheadRejectedError, BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, handleWhen, isBrokenCircuitError,
+  TaskCancelledError, timeout, TimeoutStrategy, wrap,
+} from 'cockatiel';
+import { config } from '#infra/config/config';
+import { createElasticsearch, isTransientSearchError } from '#infra/elasticsearch/elasticsearch';
+import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { DEFAULT_PAGE_SIZE, ORDER_STATUSES } from '../shared/list-query.dto.js';
+import type { OrderSearchQueryDto, SearchSort } from './search-query.dto.js';
+
+const SORTS: Record<SearchSort, estypes.SortCombinations[]> = {
+  relevance: [{ _score: { order: 'desc' } }, { orderId: 'desc' }],
+  newest: [{ createdAt: 'desc' }, { orderId: 'desc' }],
+  oldest: [{ createdAt: 'asc' }, { orderId: 'asc' }],
+  total_desc: [{ total: 'desc' }, { orderId: 'desc' }],
+  total_asc: [{ total: 'asc' }, { orderId: 'asc' }],
+};
+
+const isSearchAfter = (key: unknown[]): key is [number, string] =>
+  key.length === 2 && typeof key[0] === 'number' && Number.isFinite(key[0]) && typeof key[1] === 'string' && key[1].length <= 100;
+
+const invalid = (field: string, problem: string): BadRequestException =>
+  new BadRequestException({ error: 'validation_failed', message: problem, fields: [{ field, problems: [problem] }] });
+
+export interface OrderSearchResult {
+  readonly items: Record<string, unknown>[];
+  readonly total: number;
+  readonly countsByStatus: Record<string, number>;
+  readonly nextCursor: string | null;
+}
+
+/**
+ * Order search over the `orders` alias. Every call goes through a bulkhead (at most 8 searches
+ * at once, 16 queued: a slow Elasticsearch never ties up the process), a timeout and a circuit
+ * breaker; any of them refusing, or Elasticsearch failing, is a 503 for search alone.
+ */
+@Injectable()
+export class OrderSearchService implements OnApplicationShutdown {
+  private readonly es = createElasticsearch(config.elasticsearchUrl, config.searchTimeoutMs + 1_000);
+  private readonly policy = wrap(
+    bulkhead(8, 16),
+    circuitBreaker(handleWhen((e) => isTransientSearchError(e) || e instanceof TaskCancelledError), { halfOpenAfter: 5_000, breaker: new ConsecutiveBreaker(5) }),
+    timeout(config.searchTimeoutMs, TimeoutStrategy.Aggressive),
+  );
+
+  async search(query: OrderSearchQueryDto): Promise<OrderSearchResult> {
+    if (query.minTotal !== undefined && query.maxTotal !== undefined && query.minTotal > query.maxTotal) {
+      throw invalid('minTotal', 'minTotal must not be greater than maxTotal');
+    }
+    if (query.createdFrom && query.createdTo && Date.parse(query.createdFrom) > Date.parse(query.createdTo)) {
+      throw invalid('createdFrom', 'createdFrom must not be after createdTo');
+    }
+    const sort = query.sort ?? (query.q ? 'relevance' : 'newest');
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const after = query.cursor ? decodeCursor<[number, string]>(query.cursor, isSearchAfter) : undefined;
+    const filters: estypes.QueryDslQueryContainer[] = [];
+    if (query.customerId) filters.push({ term: { customerId: query.customerId } });
+    if (query.minTotal !== undefined || query.maxTotal !== undefined) filters.push({ range: { total: { gte: query.minTotal, lte: query.maxTotal } } });
+    if (query.createdFrom || query.createdTo) filters.push({ range: { createdAt: { gte: query.createdFrom, lte: query.createdTo } } });
+    const text: estypes.QueryDslQueryContainer[] = query.q
+      ? [{ simple_query_string: { query: query.q, fields: ['items.name', 'items.sku', 'items.name.keyword', 'items.sku.keyword', 'orderId', 'customerId'], default_operator: 'and', lenient: true } }]
+      : [];
+    const response = await this.call((signal) =>
+      this.es.search(
+        {
+          index: config.orderSearchAlias,
+          size: limit + 1,
+          track_total_hits: true,
+          query: { bool: { must: text, filter: filters } },
+          // Status filters the hits but not the counts, so the counts show every status.
+          ...(query.status ? { post_filter: { term: { status: query.status } } } : {}),
+          aggs: { byStatus: { terms: { field: 'status', size: ORDER_STATUSES.length } } },
+          sort: SORTS[sort],
+          ...(after ? { search_after: after } : {}),
+        },
+        { signal },
+      ),
+    );
+    const hits = response.hits.hits;
+    const page = hits.slice(0, limit);
+    const last = page.at(-1);
+    const buckets = (response.aggregations?.['byStatus'] as estypes.AggregationsStringTermsAggregate | undefined)?.buckets;
+    const countsByStatus: Record<string, number> = Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0]));
+    for (const bucket of Array.isArray(buckets) ? buckets : []) countsByStatus[String(bucket.key)] = bucket.doc_count;
+    const total = typeof response.hits.total === 'number' ? response.hits.total : (response.hits.total?.value ?? 0);
+    return {
+      items: page.map((hit) => hit._source as Record<string, unknown>),
+      total,
+      countsByStatus,
+      nextCursor: hits.length > limit && last?.sort ? encodeCursor(last.sort as (string | number)[]) : null,
+    };
+  }
+
+  private async call<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    try {
+      return await this.policy.execute(({ signal }) => work(signal));
+    } catch (error) {
+      if (error instanceof BulkheadRejectedError) throw unavailable('Too many searches in flight; retry shortly');
+      if (isBrokenCircuitError(error) || error instanceof BrokenCircuitError) throw unavailable('Search is unavailable (Elasticsearch is failing); retry later');
+      if (error instanceof TaskCancelledError) throw unavailable(`Search took longer than ${config.searchTimeoutMs} ms`);
+      if (isTransientSearchError(error) || (error instanceof Error && error.name === 'RequestAbortedError')) throw unavailable('Search is unavailable (Elasticsearch does not answer); retry later');
+      throw error;
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.es.close();
+  }
+}
+
+const unavailable = (message: string): ServiceUnavailableException => new ServiceUnavailableException({ error: 'search_unavailable', message });

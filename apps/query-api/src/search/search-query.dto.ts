@@ -1,0 +1,60 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ORDER_STATUSES } from '../shared/list-query.dto.js';
+
+export const SEARCH_SORTS = ['relevance', 'newest', 'oldest', 'total_desc', 'total_asc'] as const;
+export type SearchSort = (typeof SEARCH_SORTS)[number];
+
+export class OrderSearchQueryDto {
+  /** Full text over item names, SKUs, order and customer ids (simple_query_string syntax). */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200, { message: 'q must be at most 200 characters' })
+  q?: string;
+
+  @IsOptional()
+  @IsIn(ORDER_STATUSES, { message: `status must be one of ${ORDER_STATUSES.join(', ')}` })
+  status?: (typeof ORDER_STATUSES)[number];
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  customerId?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'minTotal must be an integer number of minor units' })
+  @Min(0)
+  minTotal?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'maxTotal must be an integer number of minor units' })
+  @Min(0)
+  maxTotal?: number;
+
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'createdFrom must be an ISO-8601 date or instant' })
+  createdFrom?: string;
+
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'createdTo must be an ISO-8601 date or instant' })
+  createdTo?: string;
+
+  @IsOptional()
+  @IsIn(SEARCH_SORTS, { message: `sort must be one of ${SEARCH_SORTS.join(', ')}` })
+  sort?: SearchSort;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be an integer between 1 and 100' })
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+}
