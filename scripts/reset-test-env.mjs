@@ -1,5 +1,6 @@
 // Makes a test run hermetic: recreates the test database and deletes the event topics, so the
-// relay, the projector and every consumer group start from an empty log.
+// relay, the projector and every consumer group start from an empty log, and deletes the test
+// run's search indices.
 import pg from 'pg';
 import kafkajs from 'kafkajs';
 
@@ -22,4 +23,18 @@ await kadmin.connect();
 const topics = (await kadmin.listTopics()).filter((t) => t.startsWith('events.'));
 if (topics.length) await kadmin.deleteTopics({ topics, timeout: 30000 });
 await kadmin.disconnect();
-console.log(`reset ${database}; deleted ${topics.length} topic(s)`);
+
+// The test run's search indices (behind ORDER_SEARCH_ALIAS), deleted by name.
+const es = process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200';
+const alias = process.env.ORDER_SEARCH_ALIAS;
+let indices = [];
+if (alias) {
+  const found = await fetch(`${es}/${alias}-*?allow_no_indices=true&ignore_unavailable=true`);
+  if (!found.ok) throw new Error(`Elasticsearch answered ${found.status} listing ${alias}-*`);
+  indices = Object.keys(await found.json());
+  if (indices.length) {
+    const deleted = await fetch(`${es}/${indices.join(',')}`, { method: 'DELETE' });
+    if (!deleted.ok) throw new Error(`Elasticsearch answered ${deleted.status} deleting ${indices.join(',')}`);
+  }
+}
+console.log(`reset ${database}; deleted ${topics.length} topic(s) and ${indices.length} search index(es)`);

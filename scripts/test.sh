@@ -11,6 +11,7 @@ npm run --silent infra:up
 
 export DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ledger_test}"
 export CONSUMER_GROUP_PREFIX="test-$(date +%s)-$$"
+export ORDER_SEARCH_ALIAS="${ORDER_SEARCH_ALIAS:-test-orders}"
 export LOG_LEVEL="${LOG_LEVEL:-warn}"
 
 node scripts/reset-test-env.mjs

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The local stack without Docker: PostgreSQL, Apache Kafka (KRaft) and Elasticsearch.
-#   infra.sh up | down | status
+#   infra.sh up | down | status  [postgres|kafka|elasticsearch ...]  (all when none is named)
 # Idempotent. Downloads are cached under .local/cache (git-ignored); data and logs live under
 # .local/. `down` stops only what `up` started; services already listening are reused as they are.
 set -euo pipefail
@@ -234,16 +234,22 @@ status_line() { # name check url
   else say "$1: stopped"; fi
 }
 
-case "${1:-}" in
+# up|down [postgres|kafka|elasticsearch ...]: all three when none is named.
+command=${1:-}
+shift || true
+wanted=" ${*:-postgres kafka elasticsearch} "
+want() { [[ "$wanted" == *" $1 "* ]]; }
+
+case "$command" in
   up)
-    pg_up
-    kafka_up
-    es_up
+    if want postgres; then pg_up; fi
+    if want kafka; then kafka_up; fi
+    if want elasticsearch; then es_up; fi
     ;;
   down)
-    stop_group elasticsearch
-    stop_group kafka
-    pg_down
+    if want elasticsearch; then stop_group elasticsearch; fi
+    if want kafka; then stop_group kafka; fi
+    if want postgres; then pg_down; fi
     ;;
   status)
     if pg_ready; then say "postgres: running on $PGHOST:$PGPORT$([ -f "$STATE/postgres.started" ] && echo ' (started by infra.sh)')"; else say "postgres: stopped"; fi
@@ -251,7 +257,7 @@ case "${1:-}" in
     status_line elasticsearch "port_open $ES_PORT" "http://127.0.0.1:$ES_PORT"
     ;;
   *)
-    say "usage: $0 up|down|status" >&2
+    say "usage: $0 up|down|status [postgres|kafka|elasticsearch ...]" >&2
     exit 2
     ;;
 esac

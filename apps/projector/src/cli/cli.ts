@@ -97,5 +97,10 @@ export const buildCli = (): Command => {
 };
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  await buildCli().parseAsync(process.argv);
+  await buildCli()
+    .parseAsync(process.argv)
+    .catch((error: unknown) => {
+      console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { orderStreamId, type EventEnvelope, type KnownEvent, type NewEvent, type OrderEvent } from '#events';
 import { createElasticsearch } from '#infra/elasticsearch/elasticsearch';
+import { deleteIndices } from '#infra/testing/elasticsearch-cleanup';
 import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-store';
 import { migrate } from '#infra/postgres/migrate';
 import { createPool, type Pool } from '#infra/postgres/pool';
@@ -41,7 +42,7 @@ describe('order search on a real Elasticsearch node', () => {
     index = await ensureOrderSearchIndex(es, alias);
   });
   afterAll(async () => {
-    await es.indices.delete({ index: `${alias}-*` }).catch(() => undefined);
+    await deleteIndices(es, `${alias}-*`);
     await es.close();
     await pool.end();
   });

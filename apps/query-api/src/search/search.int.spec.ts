@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { orderStreamId, type EventEnvelope, type KnownEvent } from '#events';
 import { createElasticsearch } from '#infra/elasticsearch/elasticsearch';
+import { deleteIndices } from '#infra/testing/elasticsearch-cleanup';
 import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-store';
 import { migrate } from '#infra/postgres/migrate';
 import { createPool, type Pool } from '#infra/postgres/pool';
@@ -70,7 +71,7 @@ describe('GET /orders/search on a real Elasticsearch node', () => {
   });
   afterAll(async () => {
     await app.close();
-    await es.indices.delete({ index: `${alias}-*` }).catch(() => undefined);
+    await deleteIndices(es, `${alias}-*`);
     await es.close();
     await pool.end();
     delete process.env['ORDER_SEARCH_ALIAS'];
