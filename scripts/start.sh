@@ -63,5 +63,6 @@ Try:
     -d '{"customerId":"c-1","accountId":"<accountId>","currency":"EUR","items":[{"sku":"BK-1","name":"Book","quantity":2,"unitPrice":1250}]}'
   curl -s $Q/orders/<orderId> -H 'X-Consistency-Token: order-<orderId>@0'
   curl -s "$Q/customers/c-1/orders?limit=10"
+  curl -s "$Q/orders/search?q=book&sort=newest"
   curl -s $Q/accounts/<accountId>/transactions
 TXT
