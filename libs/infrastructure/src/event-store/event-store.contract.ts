@@ -102,7 +102,7 @@ export const eventStoreContract = (name: string, connect: () => Promise<EventSto
       }
       expect(seen).toEqual([2, 3, 4]);
       const page = await store.readAll(from, 10);
-      expect(page.next).toEqual(page.events.at(-1)?.logPosition ?? from);
+      expect(comparePositions(page.next, page.events.at(-1)?.logPosition ?? from)).toBeGreaterThanOrEqual(0);
       expect((await store.readAll(START_OF_LOG, 1)).events).toHaveLength(1);
     });
 

@@ -32,7 +32,10 @@ export interface StoredEvent extends EventEnvelope {
 
 export interface ReadAllPage {
   readonly events: readonly StoredEvent[];
-  /** Where to continue reading: after the last event returned, or `from` when none was. */
+  /**
+   * Where to continue reading: after the last record examined (an adapter may leave records out,
+   * e.g. EventStoreDB's system events, and so move past the last event returned), or `from`.
+   */
   readonly next: LogPosition;
 }
 
