@@ -1,17 +1,18 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { PG_POOL } from '#infra/nest/database.module';
 import type { Pool } from '#infra/postgres/pool';
-import { Relay } from '#infra/relay/relay';
+import type { EventRelay } from '#infra/relay/relay';
+import { RELAY } from '#infra/relay/relay.module';
 
 @Controller('health')
 export class HealthController {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(Relay) private readonly relay: Relay,
+    @Inject(RELAY) private readonly relay: EventRelay,
   ) {}
 
   @Get()
-  async health(): Promise<{ status: 'ok'; relay: Relay['status'] }> {
+  async health(): Promise<{ status: 'ok'; relay: EventRelay['status'] }> {
     try {
       await this.pool.query('SELECT 1');
     } catch {

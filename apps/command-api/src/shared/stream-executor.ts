@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CURRENT_SCHEMA_VERSION, upcastEnvelope, type KnownEvent } from '#events';
 import type { Command, Decider } from '#domain';
 import { WrongExpectedRevisionError, type EventStore } from '#infra/event-store/event-store.port';
-import { EVENT_STORE } from './event-store.token.js';
+import { EVENT_STORE } from '#infra/nest/event-store.module';
 import type { RequestContext } from './request-context.js';
 
 export interface CommandResult {

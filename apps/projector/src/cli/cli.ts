@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { config } from '#infra/config/config';
 import { createElasticsearch } from '#infra/elasticsearch/elasticsearch';
-import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-store';
+import { createEventStore, releaseEventStore } from '#infra/event-store/event-store.factory';
 import { createPool, type Pool } from '#infra/postgres/pool';
 import { migrate } from '#infra/postgres/migrate';
 import { runRelay } from '#infra/relay/relay.main';
@@ -34,9 +34,10 @@ const rebuild = async (name: string): Promise<void> => {
     });
     const started = Date.now();
     bar.start(1, 0, { speed: 0 });
+    const store = createEventStore(pool);
     const options = {
       pool,
-      store: new PostgresEventStore(pool),
+      store,
       onProgress: ({ read, total }: RebuildProgress) => {
         bar.setTotal(Math.max(total, 1));
         bar.update(read, { speed: Math.round(read / Math.max((Date.now() - started) / 1000, 0.001)) });
@@ -52,9 +53,10 @@ const rebuild = async (name: string): Promise<void> => {
         result = search;
       } finally {
         await es.close();
+        await releaseEventStore(store);
       }
     } else {
-      result = await rebuildProjection(projectionNamed(name), options);
+      result = await rebuildProjection(projectionNamed(name), options).finally(() => releaseEventStore(store));
     }
     bar.stop();
     const seconds = (Date.now() - started) / 1000;

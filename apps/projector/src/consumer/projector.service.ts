@@ -3,7 +3,8 @@ import { ExponentialBackoff, fullJitterGenerator, handleAll, retry } from 'cocka
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { config } from '#infra/config/config';
 import { createElasticsearch } from '#infra/elasticsearch/elasticsearch';
-import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-store';
+import { createEventStore, releaseEventStore } from '#infra/event-store/event-store.factory';
+import type { EventStore } from '#infra/event-store/event-store.port';
 import { createKafka, ensureTopics } from '#infra/kafka/kafka';
 import { createLogger } from '#infra/logging/logger';
 import { PG_POOL } from '#infra/nest/database.module';
@@ -31,10 +32,12 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   private readonly producer: Producer = this.kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
   private readonly es = createElasticsearch(config.elasticsearchUrl, 5_000);
   private stopping = false;
+  private readonly store: EventStore;
   readonly consumers: ProjectionConsumer[];
 
   constructor(@Inject(PG_POOL) pool: Pool) {
-    const store = new PostgresEventStore(pool);
+    // Order search folds an order again from its stream when events do not follow on.
+    const store = (this.store = createEventStore(pool));
     this.consumers = selectedProjections().map((name) =>
       name === ORDER_SEARCH_PROJECTION.name
         ? new ProjectionConsumer(orderSearchSink(this.es, store, config.orderSearchAlias), this.kafka, this.producer)
@@ -69,5 +72,6 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     await Promise.all(this.consumers.map((c) => c.stop()));
     await this.producer.disconnect();
     await this.es.close();
+    await releaseEventStore(this.store);
   }
 }

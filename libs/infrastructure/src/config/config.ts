@@ -17,6 +17,15 @@ export const config = {
   get databaseUrl(): string {
     return env('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/ledger');
   },
+  /** Which event store adapter the apps use: `postgres` (default) or `eventstoredb`. */
+  get eventStore(): 'postgres' | 'eventstoredb' {
+    const value = env('EVENT_STORE', 'postgres');
+    if (value !== 'postgres' && value !== 'eventstoredb') throw new Error(`EVENT_STORE must be postgres or eventstoredb, got "${value}"`);
+    return value;
+  },
+  get eventStoreConnectionString(): string {
+    return env('EVENTSTORE_CONNECTION_STRING', 'esdb://127.0.0.1:2113?tls=false');
+  },
   get kafkaBrokers(): string[] {
     return env('KAFKA_BROKERS', '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
   },

@@ -1,24 +1,33 @@
+import { EventStoreDBClient } from '@eventstore/db-client';
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { config } from '../config/config.js';
 import { PostgresEventStore } from '../event-store/postgres/postgres-event-store.js';
 import { createKafka } from '../kafka/kafka.js';
 import { PG_POOL } from '../nest/database.module.js';
 import type { Pool } from '../postgres/pool.js';
-import { Relay } from './relay.js';
+import { EventStoreDbRelay } from './eventstoredb-relay.js';
+import { Relay, type EventRelay } from './relay.js';
 
-export const createRelay = (pool: Pool): Relay =>
-  new Relay(pool, new PostgresEventStore(pool), createKafka(`${config.kafkaClientId}-relay`), {
-    batchSize: config.relayBatchSize,
-    pollIntervalMs: config.relayPollIntervalMs,
-  });
+/** Injection token of the relay (an EventRelay). */
+export const RELAY = Symbol('RELAY');
+
+/** The relay for the event store EVENT_STORE selects. */
+export const createRelay = (pool: Pool): EventRelay => {
+  const kafka = createKafka(`${config.kafkaClientId}-relay`);
+  const options = { batchSize: config.relayBatchSize, pollIntervalMs: config.relayPollIntervalMs };
+  if (config.eventStore === 'eventstoredb') {
+    return new EventStoreDbRelay(EventStoreDBClient.connectionString(config.eventStoreConnectionString), kafka, options);
+  }
+  return new Relay(pool, new PostgresEventStore(pool), kafka, options);
+};
 
 /** Hosts the store → Kafka relay in the importing app unless RELAY_ENABLED=false. Needs DatabaseModule. */
 @Module({
-  providers: [{ provide: Relay, inject: [PG_POOL], useFactory: createRelay }],
-  exports: [Relay],
+  providers: [{ provide: RELAY, inject: [PG_POOL], useFactory: createRelay }],
+  exports: [RELAY],
 })
 export class RelayModule implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(Relay) private readonly relay: Relay) {}
+  constructor(@Inject(RELAY) private readonly relay: EventRelay) {}
 
   onApplicationBootstrap(): void {
     if (config.relayEnabled) this.relay.start();

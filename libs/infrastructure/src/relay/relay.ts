@@ -20,12 +20,19 @@ export interface RelayOptions {
 
 export type RelayState = 'stopped' | 'standby' | 'active';
 
+/** What the apps need of a relay, whichever event store it reads. */
+export interface EventRelay {
+  readonly status: { state: RelayState; published: number };
+  start(): void;
+  stop(): Promise<void>;
+}
+
 /**
  * Publishes stored events to Kafka in global log order: at least once, with the checkpoint moved
  * only after Kafka acknowledged (acks=all, idempotent producer). One relay is active per database
  * (a session advisory lock held on a dedicated connection); others wait on standby.
  */
-export class Relay {
+export class Relay implements EventRelay {
   private state: RelayState = 'stopped';
   private stopping = false;
   private wake: (() => void) | null = null;
