@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DatabaseModule } from '#infra/nest/database.module';
 import { EventStoreModule } from '#infra/nest/event-store.module';
@@ -6,6 +7,8 @@ import { RelayModule } from '#infra/relay/relay.module';
 import { AccountsController } from './accounts/accounts.controller.js';
 import { MoveMoneyHandler, OpenAccountHandler } from './accounts/account.handlers.js';
 import { HealthController } from './health/health.controller.js';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
+import { IdempotencyStore } from './idempotency/idempotency.store.js';
 import { OrdersController } from './orders/orders.controller.js';
 import { CancelOrderHandler, CreateOrderHandler, ShipOrderHandler } from './orders/order.handlers.js';
 import { StreamExecutor } from './shared/stream-executor.js';
@@ -14,6 +17,8 @@ import { StreamExecutor } from './shared/stream-executor.js';
   imports: [DatabaseModule, EventStoreModule, CqrsModule.forRoot(), RelayModule],
   controllers: [AccountsController, OrdersController, HealthController],
   providers: [
+    IdempotencyStore,
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
     StreamExecutor,
     OpenAccountHandler,
     MoveMoneyHandler,

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Body, Controller, Headers, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { CommandResult } from '../shared/stream-executor.js';
-import { requestContext } from '../shared/request-context.js';
+import { newAggregateId, requestContext } from '../shared/request-context.js';
 import { uuidParam } from '../shared/validation.js';
 import { MoneyMovementDto, OpenAccountDto } from './account.dto.js';
 import { MoveMoneyCommand, OpenAccountCommand } from './account.commands.js';
@@ -15,7 +14,7 @@ export class AccountsController {
 
   @Post()
   async open(@Body() body: OpenAccountDto, @Headers() headers: HeaderMap): Promise<CommandResult & { accountId: string }> {
-    const accountId = randomUUID();
+    const accountId = newAggregateId(headers, 'account');
     const result = await this.commands.execute<OpenAccountCommand, CommandResult>(new OpenAccountCommand(accountId, body, requestContext(headers)));
     return { ...result, accountId };
   }

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Body, Controller, Headers, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { CommandResult } from '../shared/stream-executor.js';
-import { requestContext } from '../shared/request-context.js';
+import { newAggregateId, requestContext } from '../shared/request-context.js';
 import { uuidParam } from '../shared/validation.js';
 import { CancelOrderDto, CreateOrderDto, ShipOrderDto } from './order.dto.js';
 import { CancelOrderCommand, CreateOrderCommand, ShipOrderCommand } from './order.commands.js';
@@ -15,7 +14,7 @@ export class OrdersController {
 
   @Post()
   async create(@Body() body: CreateOrderDto, @Headers() headers: HeaderMap): Promise<CommandResult & { orderId: string }> {
-    const orderId = randomUUID();
+    const orderId = newAggregateId(headers, 'order');
     const result = await this.commands.execute<CreateOrderCommand, CommandResult>(new CreateOrderCommand(orderId, body, requestContext(headers)));
     return { ...result, orderId };
   }

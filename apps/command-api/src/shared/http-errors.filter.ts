@@ -7,7 +7,7 @@ import { InvalidHeaderError } from './request-context.js';
 
 const log = createLogger('http');
 
-interface ErrorBody {
+export interface ErrorBody {
   statusCode: number;
   error: string;
   message: string;
@@ -29,29 +29,30 @@ const fromBodyParser = (error: { status?: number; type?: string; message: string
   return { statusCode: error.status, error: error.type, message: error.message };
 };
 
-/** Maps every error to JSON: domain rules, concurrency, validation and transport errors. */
+/** The JSON answer to an error: domain rules, concurrency, validation and transport errors. */
+export const errorResponse = (error: unknown): ErrorBody => {
+  if (error instanceof DomainError) return fromDomain(error);
+  if (error instanceof WrongExpectedRevisionError) {
+    return { statusCode: 409, error: 'concurrency_conflict', message: error.message, streamId: error.streamId, currentRevision: error.actual };
+  }
+  if (error instanceof InvalidHeaderError) return { statusCode: 400, error: 'invalid_header', message: error.message };
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const payload = error.getResponse();
+    if (typeof payload === 'object' && payload !== null) return { statusCode: status, error: 'bad_request', message: error.message, ...payload };
+    return { statusCode: status, error: HttpStatus[status]?.toLowerCase() ?? 'error', message: String(payload) };
+  }
+  const parserError = error instanceof Error ? fromBodyParser(error) : null;
+  return parserError ?? { statusCode: 500, error: 'internal_error', message: 'Something went wrong; nothing was appended' };
+};
+
+/** Maps every error to JSON. */
 @Catch()
 export class HttpErrorsFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const body = this.toBody(error);
+    const body = errorResponse(error);
     if (body.statusCode >= 500) log.error({ err: error }, 'request failed');
     response.status(body.statusCode).json(body);
-  }
-
-  private toBody(error: unknown): ErrorBody {
-    if (error instanceof DomainError) return fromDomain(error);
-    if (error instanceof WrongExpectedRevisionError) {
-      return { statusCode: 409, error: 'concurrency_conflict', message: error.message, streamId: error.streamId, currentRevision: error.actual };
-    }
-    if (error instanceof InvalidHeaderError) return { statusCode: 400, error: 'invalid_header', message: error.message };
-    if (error instanceof HttpException) {
-      const status = error.getStatus();
-      const payload = error.getResponse();
-      if (typeof payload === 'object' && payload !== null) return { statusCode: status, error: 'bad_request', message: error.message, ...payload };
-      return { statusCode: status, error: HttpStatus[status]?.toLowerCase() ?? 'error', message: String(payload) };
-    }
-    const parserError = error instanceof Error ? fromBodyParser(error) : null;
-    return parserError ?? { statusCode: 500, error: 'internal_error', message: 'Something went wrong; nothing was appended' };
   }
 }

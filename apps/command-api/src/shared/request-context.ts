@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { EventMetadata } from '#events';
 
 /** What a command carries from its HTTP request into the events it produces. */
@@ -26,9 +26,28 @@ export const parseIfMatch = (raw: string | undefined): number | undefined => {
 export const requestContext = (headers: Headers): RequestContext => {
   const correlationId = header(headers, 'x-correlation-id')?.slice(0, 128) || randomUUID();
   const traceparent = header(headers, 'traceparent');
+  const idempotencyKey = header(headers, 'idempotency-key');
   const ifMatch = parseIfMatch(header(headers, 'if-match'));
   return {
     ...(ifMatch === undefined ? {} : { ifMatch }),
-    metadata: { correlationId, causationId: null, ...(traceparent ? { traceparent: traceparent.slice(0, 128) } : {}) },
+    metadata: {
+      correlationId,
+      causationId: null,
+      ...(traceparent ? { traceparent: traceparent.slice(0, 128) } : {}),
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    },
   };
+};
+
+/**
+ * The id of an aggregate a request creates: random, or, with an Idempotency-Key, derived from it
+ * (a UUID in version-5 layout), so that executing the same request again targets the same
+ * stream, where the store finds the events it already appended.
+ */
+export const newAggregateId = (headers: Headers, kind: string): string => {
+  const key = header(headers, 'idempotency-key');
+  if (!key) return randomUUID();
+  const hex = createHash('sha1').update(`ledger:${kind}:${key}`).digest('hex');
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 };

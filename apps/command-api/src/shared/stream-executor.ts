@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CURRENT_SCHEMA_VERSION, upcastEnvelope, type KnownEvent } from '#events';
 import type { Command, Decider } from '#domain';
-import { WrongExpectedRevisionError, type EventStore } from '#infra/event-store/event-store.port';
+import { config } from '#infra/config/config';
+import { WrongExpectedRevisionError, type EventStore, type StoredEvent } from '#infra/event-store/event-store.port';
 import { EVENT_STORE } from '#infra/nest/event-store.module';
 import type { RequestContext } from './request-context.js';
 
@@ -11,6 +12,16 @@ export interface CommandResult {
   readonly revision: number;
   readonly position: string;
 }
+
+/**
+ * The last event appended under this Idempotency-Key within its lifetime, if any: a request
+ * executed again after its first attempt stopped between the append and recording the answer.
+ */
+const alreadyAppended = (history: readonly StoredEvent[], key: string | undefined): StoredEvent | undefined => {
+  if (!key) return undefined;
+  const since = Date.now() - config.idempotencyTtlMs;
+  return history.findLast((e) => e.metadata.idempotencyKey === key && Date.parse(e.occurredAt) >= since);
+};
 
 /**
  * The whole write path of a command: read the stream, fold it, decide, append at the revision
@@ -28,6 +39,8 @@ export class StreamExecutor {
   ): Promise<CommandResult> {
     const history = await this.store.readStream(streamId);
     const current = history.length ? history[history.length - 1]!.streamRevision : null;
+    const done = alreadyAppended(history, context.metadata.idempotencyKey);
+    if (done) return { streamId, revision: done.streamRevision, position: done.globalPosition };
     if (context.ifMatch !== undefined && context.ifMatch !== current) {
       throw new WrongExpectedRevisionError(streamId, context.ifMatch, current);
     }

@@ -53,6 +53,10 @@ export const config = {
   get projectorPort(): number {
     return int('PROJECTOR_PORT', 3002);
   },
+  /** How long command-api keeps the response to an Idempotency-Key (default 24 h). */
+  get idempotencyTtlMs(): number {
+    return int('IDEMPOTENCY_TTL_MS', 86_400_000);
+  },
   /** Run the store → Kafka relay inside command-api (default) or only via the CLI. */
   get relayEnabled(): boolean {
     return bool('RELAY_ENABLED', true);
