@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { config } from '#infra/config/config';
 import { createElasticsearch } from '#infra/elasticsearch/elasticsearch';
+import { deadLetterTopics, listDeadLetters, purgeDeadLetters, retryDeadLetters } from '#infra/kafka/dead-letters';
+import { createKafka } from '#infra/kafka/kafka';
 import { createEventStore, releaseEventStore } from '#infra/event-store/event-store.factory';
 import { createPool, type Pool } from '#infra/postgres/pool';
 import { migrate } from '#infra/postgres/migrate';
@@ -94,6 +96,42 @@ export const buildCli = (): Command => {
     .command('migrate')
     .description('apply pending database migrations')
     .action(() => withPool(async (pool) => console.log((await migrate(pool)).join('\n') || 'schema up to date')));
+  const dlq = program.command('dlq').description('dead-letter topics (<topic> is events.<category> or its .dlq)');
+  dlq
+    .command('list')
+    .argument('<topic>')
+    .option('--all', 'also those already retried')
+    .description('dead letters not yet retried: where they came from and why they failed')
+    .action(async (topic: string, options: { all?: boolean }) => {
+      const letters = await listDeadLetters(createKafka('cli'), topic, options);
+      console.table(letters.map((l) => ({
+        offset: `${l.partition}/${l.offset}`,
+        key: l.key,
+        type: l.headers['type'] ?? '?',
+        from: `${l.headers['dlq-original-topic'] ?? '?'}/${l.headers['dlq-original-partition'] ?? '?'}/${l.headers['dlq-original-offset'] ?? '?'}`,
+        projection: l.headers['dlq-projection'] ?? '?',
+        error: (l.headers['dlq-error'] ?? '').slice(0, 120),
+        at: l.headers['dlq-at'] ?? '',
+      })));
+      console.log(`${letters.length} dead letter(s) in ${deadLetterTopics(topic).dlq}${options.all ? '' : ' not yet retried'}`);
+    });
+  dlq
+    .command('retry')
+    .argument('<topic>')
+    .option('--offset <offset>', 'only the dead letter at this offset')
+    .description('send dead letters back to their topic, through the consumers\' idempotent path')
+    .action(async (topic: string, options: { offset?: string }) => {
+      const sent = await retryDeadLetters(createKafka('cli'), topic, options);
+      console.log(`sent ${sent} dead letter(s) back to ${deadLetterTopics(topic).original}`);
+    });
+  dlq
+    .command('purge')
+    .argument('<topic>')
+    .description('delete every dead letter of the topic')
+    .action(async (topic: string) => {
+      const deleted = await purgeDeadLetters(createKafka('cli'), topic);
+      console.log(`deleted ${deleted} dead letter(s) from ${deadLetterTopics(topic).dlq}`);
+    });
   program.command('relay').description('run the event store → Kafka relay alone, until interrupted').action(runRelay);
   return program;
 };
