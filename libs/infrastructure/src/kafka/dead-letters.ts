@@ -74,7 +74,7 @@ const retried = async (kafka: Kafka, dlq: string): Promise<Map<number, string>> 
 /** Dead letters not yet sent back (or all of them), oldest first. */
 export const listDeadLetters = async (kafka: Kafka, topic: string, options: { all?: boolean } = {}): Promise<DeadLetterRecord[]> => {
   const { dlq } = deadLetterTopics(topic);
-  return readRange(kafka, dlq, options.all ? new Map() : await retried(kafka, dlq));
+  return readRange(kafka, dlq, options.all ? new Map<number, string>() : await retried(kafka, dlq));
 };
 
 /**
