@@ -6,6 +6,7 @@ import { isSystemRecord, toStoredEvent } from '../event-store/eventstoredb/event
 import { ensureTopics } from '../kafka/kafka.js';
 import { createLogger } from '../logging/logger.js';
 import { toTopicMessages } from './kafka-message.js';
+import { kafkaProducePolicy } from './produce-policy.js';
 import type { EventRelay, RelayOptions, RelayState } from './relay.js';
 
 const log = createLogger('relay-eventstoredb');
@@ -34,6 +35,7 @@ export class EventStoreDbRelay implements EventRelay {
   private loop: Promise<void> | null = null;
   private subscription: AllStreamSubscription | null = null;
   private published = 0;
+  private readonly produce = kafkaProducePolicy(log);
 
   constructor(
     private readonly client: EventStoreDBClient,
@@ -101,7 +103,7 @@ export class EventStoreDbRelay implements EventRelay {
         batch.push(event);
         // Flush when the batch is full or nothing more is buffered: caught up, or a pause in appends.
         if (batch.length >= this.options.batchSize || subscription.readableLength === 0) {
-          await producer.sendBatch({ topicMessages: toTopicMessages(batch), acks: -1, compression: CompressionTypes.None });
+          await this.produce.execute(() => producer.sendBatch({ topicMessages: toTopicMessages(batch), acks: -1, compression: CompressionTypes.None }));
           checkpoint = await this.saveCheckpoint(batch[batch.length - 1]!.logPosition, checkpoint.revision);
           this.published += batch.length;
           batch = [];

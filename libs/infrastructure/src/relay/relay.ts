@@ -6,6 +6,7 @@ import { START_OF_LOG } from '../event-store/event-store.port.js';
 import { ensureTopics } from '../kafka/kafka.js';
 import { createLogger } from '../logging/logger.js';
 import { toTopicMessages } from './kafka-message.js';
+import { kafkaProducePolicy } from './produce-policy.js';
 
 const RELAY_LOCK = 7_261_002;
 const log = createLogger('relay');
@@ -38,6 +39,7 @@ export class Relay implements EventRelay {
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   private published = 0;
+  private readonly produce = kafkaProducePolicy(log);
 
   constructor(
     private readonly pool: pg.Pool,
@@ -120,7 +122,7 @@ export class Relay implements EventRelay {
         }
         // Awaited batch by batch: concurrent sends on one idempotent producer can fail with
         // OUT_OF_ORDER_SEQUENCE_NUMBER.
-        await producer.sendBatch({ topicMessages: toTopicMessages(page.events), acks: -1, compression: CompressionTypes.None });
+        await this.produce.execute(() => producer.sendBatch({ topicMessages: toTopicMessages(page.events), acks: -1, compression: CompressionTypes.None }));
         await this.saveCheckpoint(session, page.next);
         position = page.next;
         this.published += page.events.length;
