@@ -56,6 +56,7 @@ describe('order search end to end, on a real Elasticsearch node', () => {
   const customerId = `search-${randomUUID()}`;
   let accountId: string;
   let made = 0;
+  const expectedStatus = new Map<string, string>();
 
   beforeAll(async () => {
     await stack.start();
@@ -78,6 +79,7 @@ describe('order search end to end, on a real Elasticsearch node', () => {
     const orderId = created.body.orderId!;
     if (i % 3 === 1) expect((await post('command-api', `/orders/${orderId}/cancel`, { reason: 'changed plans' })).status).toBe(201);
     if (i % 3 === 2) expect((await post('command-api', `/orders/${orderId}/ship`, {})).status).toBe(201);
+    expectedStatus.set(orderId, ['created', 'cancelled', 'shipped'][i % 3]!);
     return orderId;
   };
 
@@ -100,14 +102,15 @@ const summary = (orders: readonly OrderSummary[]) =>
     }));
   const searchView = () => walk(`/orders/search?customerId=${customerId}&sort=newest`);
 
-  /** Waits until search shows exactly what the Postgres read model shows, order by order. */
+  /** Waits until search shows exactly what the Postgres read model shows, order by order, and both show every command sent. */
   const expectSearchToAgree = async (count: number, timeoutMs: number): Promise<void> => {
     let last = '';
     await waitUntil(async () => {
       const pg = summary(await walk(`/customers/${customerId}/orders?`));
       const es = await searchView().then(summary, () => null);
       last = `postgres ${pg.length}, search ${es?.length ?? 'unavailable'}`;
-      return pg.length === count && JSON.stringify(es) === JSON.stringify(pg);
+      const settled = pg.every((o) => o.status === expectedStatus.get(o.orderId));
+      return pg.length === count && settled && JSON.stringify(es) === JSON.stringify(pg);
     }, timeoutMs, `search to agree with the Postgres read model on ${count} orders (${last})`);
   };
 

@@ -12,7 +12,7 @@ import { migrate } from '#infra/postgres/migrate';
 import { createPool, type Pool } from '#infra/postgres/pool';
 import { waitFor } from '#infra/testing/kafka-probe';
 import { accountStatementProjection } from '../projections/account-statement.projection.js';
-import { ProjectionConsumer } from './projection-consumer.js';
+import { consumerGroupId, ProjectionConsumer } from './projection-consumer.js';
 import { postgresSink } from './sinks.js';
 
 const CLI = resolve(fileURLToPath(new URL('../../../..', import.meta.url)), 'dist/apps/projector/src/cli/cli.js');
@@ -34,15 +34,18 @@ describe('dead-letter tooling: list, retry through the idempotent path, purge', 
     const admin = kafka.admin();
     await admin.connect();
     await ensureTopics(admin);
+    // This test's consumer starts at the end of the topic, so earlier tests' poison is not ours.
+    const ends = await admin.fetchTopicOffsets(topic);
+    await admin.setOffsets({ groupId: consumerGroupId('account-statement'), topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
     await admin.disconnect();
     await purgeDeadLetters(kafka, topic); // start from an empty dead-letter topic
     producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     consumer = new ProjectionConsumer(postgresSink(accountStatementProjection, pool), kafka, producer);
     await consumer.start();
-  });
+  }, 60_000);
   afterAll(async () => {
-    await consumer.stop();
+    await consumer?.stop();
     await producer.disconnect();
     await pool.end();
   });
