@@ -1,11 +1,12 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { ORDER_STATUSES } from '../shared/list-query.dto.js';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
+import { ORDER_STATUSES, PageQueryDto } from '../shared/list-query.dto.js';
 
 export const SEARCH_SORTS = ['relevance', 'newest', 'oldest', 'total_desc', 'total_asc'] as const;
 export type SearchSort = (typeof SEARCH_SORTS)[number];
 
-export class OrderSearchQueryDto {
+/** Also `limit` (1..100) and `cursor` (a search_after key), from PageQueryDto. */
+export class OrderSearchQueryDto extends PageQueryDto {
   /** Full text over item names, SKUs, order and customer ids (simple_query_string syntax). */
   @IsOptional()
   @IsString()
@@ -45,16 +46,4 @@ export class OrderSearchQueryDto {
   @IsOptional()
   @IsIn(SEARCH_SORTS, { message: `sort must be one of ${SEARCH_SORTS.join(', ')}` })
   sort?: SearchSort;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer between 1 and 100' })
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
 }

@@ -1,12 +1,11 @@
 import { BACKWARDS, END, jsonEvent, NO_STREAM, START, StreamNotFoundError, streamNameFilter, WrongExpectedVersionError, type AllStreamSubscription, type AppendExpectedRevision, type EventStoreDBClient } from '@eventstore/db-client';
-import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, type Kafka } from 'kafkajs';
 import { CATEGORIES } from '#events';
 import { comparePositions, type LogPosition, type StoredEvent } from '../event-store/event-store.port.js';
 import { isSystemRecord, toStoredEvent } from '../event-store/eventstoredb/eventstoredb.mapping.js';
-import { ensureTopics } from '../kafka/kafka.js';
 import { createLogger } from '../logging/logger.js';
 import { toTopicMessages } from './kafka-message.js';
-import { kafkaProducePolicy } from './produce-policy.js';
+import { connectRelayProducer, kafkaProducePolicy } from './produce-policy.js';
 import type { EventRelay, RelayOptions, RelayState } from './relay.js';
 
 const log = createLogger('relay-eventstoredb');
@@ -81,12 +80,7 @@ export class EventStoreDbRelay implements EventRelay {
 
   private async publishFromCheckpoint(): Promise<void> {
     let checkpoint = await this.loadCheckpoint();
-    const producer: Producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
-    const admin = this.kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin);
-    await admin.disconnect();
+    const producer = await connectRelayProducer(this.kafka);
     const subscription = this.client.subscribeToAll({
       fromPosition: checkpoint.position ?? START,
       filter: streamNameFilter({ prefixes: CATEGORIES.map((category) => `${category}-`) }),

@@ -1,5 +1,7 @@
 import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, fullJitterGenerator, handleAll, retry, wrap, type IPolicy } from 'cockatiel';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+import { ensureTopics } from '../kafka/kafka.js';
 
 /**
  * Around every Kafka produce of a relay: retries with exponential backoff and full jitter (the
@@ -14,4 +16,18 @@ export const kafkaProducePolicy = (log: Logger): IPolicy => {
   const retrying = retry(handleAll, { maxAttempts: 6, backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 5_000, generator: fullJitterGenerator }) });
   retrying.onRetry(({ delay }) => log.warn({ delay }, 'Kafka produce failed; retrying'));
   return wrap(retrying, breaker);
+};
+
+/**
+ * A relay's producer: idempotent, one request in flight (so a retried batch cannot overtake the
+ * next one), the default partitioner (key = stream id → one partition per stream); the topics
+ * exist before it sends.
+ */
+export const connectRelayProducer = async (kafka: Kafka): Promise<Producer> => {
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin).finally(() => admin.disconnect());
+  return producer;
 };

@@ -1,12 +1,11 @@
-import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, type Kafka } from 'kafkajs';
 import type pg from 'pg';
 import { EVENTS_APPENDED_CHANNEL } from '../event-store/postgres/postgres-event-store.js';
 import type { EventStore, LogPosition } from '../event-store/event-store.port.js';
 import { START_OF_LOG } from '../event-store/event-store.port.js';
-import { ensureTopics } from '../kafka/kafka.js';
 import { createLogger } from '../logging/logger.js';
 import { toTopicMessages } from './kafka-message.js';
-import { kafkaProducePolicy } from './produce-policy.js';
+import { connectRelayProducer, kafkaProducePolicy } from './produce-policy.js';
 
 const RELAY_LOCK = 7_261_002;
 const log = createLogger('relay');
@@ -103,12 +102,7 @@ export class Relay implements EventRelay {
   }
 
   private async publishWhileLeader(session: pg.PoolClient, isBroken: () => boolean): Promise<void> {
-    const producer: Producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
-    const admin = this.kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin);
-    await admin.disconnect();
+    const producer = await connectRelayProducer(this.kafka);
     const onNotify = (): void => this.wake?.();
     session.on('notification', onNotify);
     await session.query(`LISTEN ${EVENTS_APPENDED_CHANNEL}`);
