@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { waitUntil } from './support/apps.js';
 import { get, post } from './support/http.js';
 import { Stack } from './support/stack.js';
 
@@ -59,12 +60,25 @@ describe('From POST to GET through the event store, Kafka and the projector', ()
     const second = await order(['C-3']);
     expect(second.status).toBe(201);
 
+    // The payment saga pays both from the account (7,500): shipping waits for that.
+    for (const o of [first, second]) {
+      await waitUntil(async () => (await get<{ paymentStatus?: string }>('query-api', `/orders/${o.body.orderId}`)).body.paymentStatus === 'paid', 30_000, `order ${o.body.orderId} to be paid`);
+    }
     const cancelled = await post<Appended>('command-api', `/orders/${first.body.orderId}/cancel`, { reason: 'changed my mind' });
     expect(cancelled.status).toBe(201);
     const shipped = await post<Appended>('command-api', `/orders/${second.body.orderId}/ship`, {});
     expect(shipped.status).toBe(201);
     const shipCancelled = await post('command-api', `/orders/${first.body.orderId}/ship`, {});
     expect(shipCancelled.status).toBe(422);
+
+    // The cancelled order's payment comes back (the saga's compensation): 7,500 − 1,000 shipped.
+    await waitUntil(async () => (await get<{ paymentStatus?: string }>('query-api', `/orders/${first.body.orderId}`)).body.paymentStatus === 'refunded', 30_000, 'the refund');
+    await waitUntil(async () => (await get<{ balance?: number }>('query-api', `/accounts/${accountId}`)).body.balance === 6_500, 30_000, 'the balance after payments and refund');
+    const statement = await get<{ items: { kind: string; amount: number; description: string | null }[] }>('query-api', `/accounts/${accountId}/transactions`);
+    const lines = statement.body.items.map((t) => `${t.kind}:${t.amount}`);
+    expect(lines.slice(0, 2)).toEqual(['deposit:10000', 'withdrawal:2500']);
+    expect(lines.slice(2, 4).sort()).toEqual(['withdrawal:1000', 'withdrawal:3000']); // the two payments, in either order
+    expect(lines.slice(4)).toEqual(['deposit:3000']); // the refund
 
     const firstView = await get('query-api', `/orders/${first.body.orderId}`, token(cancelled.body));
     expect(firstView.status).toBe(200);

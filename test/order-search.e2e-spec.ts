@@ -62,6 +62,8 @@ describe('order search end to end, on a real Elasticsearch node', () => {
     await stack.start();
     const opened = await post<Appended>('command-api', '/accounts', { ownerName: 'Searcher', currency: 'EUR' });
     accountId = opened.body.accountId!;
+    // Enough for every order: the payment saga pays them, and only paid orders ship.
+    expect((await post('command-api', `/accounts/${accountId}/deposits`, { amount: 100_000_000, currency: 'EUR' })).status).toBe(201);
   }, 120_000);
   afterAll(async () => {
     if (elasticsearchIsOurs) await infra('up', 'elasticsearch'); // never leave it stopped
@@ -78,7 +80,10 @@ describe('order search end to end, on a real Elasticsearch node', () => {
     expect(created.status).toBe(201);
     const orderId = created.body.orderId!;
     if (i % 3 === 1) expect((await post('command-api', `/orders/${orderId}/cancel`, { reason: 'changed plans' })).status).toBe(201);
-    if (i % 3 === 2) expect((await post('command-api', `/orders/${orderId}/ship`, {})).status).toBe(201);
+    if (i % 3 === 2) {
+      await waitUntil(async () => (await get<{ paymentStatus?: string }>('query-api', `/orders/${orderId}`)).body.paymentStatus === 'paid', 30_000, `order ${orderId} to be paid`);
+      expect((await post('command-api', `/orders/${orderId}/ship`, {})).status).toBe(201);
+    }
     expectedStatus.set(orderId, ['created', 'cancelled', 'shipped'][i % 3]!);
     return orderId;
   };

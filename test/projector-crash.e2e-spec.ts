@@ -11,7 +11,7 @@ import { runPool } from './support/load.js';
 import { Stack } from './support/stack.js';
 
 const ACCOUNTS = 50;
-const MOVES_PER_ACCOUNT = 80;
+const MOVES_PER_ACCOUNT = 82;
 const ORDERS_PER_ACCOUNT = 12;
 
 interface Appended {
@@ -22,7 +22,9 @@ interface Appended {
 }
 
 describe('Projector crash while events flow', () => {
-  const stack = new Stack();
+  // The read models only: with the payment saga running, orders and balances would move on their
+  // own (it has its own crash test, payment-saga-crash.e2e-spec.ts).
+  const stack = new Stack({ PROJECTIONS: 'order-history,account-statement,order-search' });
   let pool: Pool;
   beforeAll(async () => {
     pool = createPool(undefined, 6);
@@ -66,13 +68,16 @@ describe('Projector crash while events flow', () => {
             currency: 'EUR',
             items: [{ sku: `SKU-${i}`, name: `Thing ${i}`, quantity: 1 + (i % 3), unitPrice: 999 }],
           });
-          const action = i % 2 === 0 ? 'ship' : 'cancel';
-          const done = await must(`/orders/${created.orderId}/${action}`, action === 'cancel' ? { reason: 'crash test' } : {});
-          orders.set(created.orderId!, { status: action === 'ship' ? 'shipped' : 'cancelled', revision: done.revision });
+          if (i % 2 === 0) {
+            orders.set(created.orderId!, { status: 'created', revision: created.revision });
+            continue;
+          }
+          const done = await must(`/orders/${created.orderId}/cancel`, { reason: 'crash test' });
+          orders.set(created.orderId!, { status: 'cancelled', revision: done.revision });
         }
       })();
 
-    const total = ACCOUNTS * (1 + MOVES_PER_ACCOUNT + 2 * ORDERS_PER_ACCOUNT);
+    const total = ACCOUNTS * (1 + MOVES_PER_ACCOUNT + ORDERS_PER_ACCOUNT + ORDERS_PER_ACCOUNT / 2);
     const killAt = Math.floor(total * (0.15 + 0.55 * seed));
     let crash: Promise<void> | null = null;
     const tasks = Array.from({ length: ACCOUNTS }, () => accountTask);

@@ -7,11 +7,19 @@ export type AccountOpened = DomainEvent<
 >;
 export type MoneyDeposited = DomainEvent<
   'MoneyDeposited',
-  { accountId: string; amount: MinorUnits; currency: CurrencyCode; description: string | null; depositedAt: string }
+  {
+    accountId: string; amount: MinorUnits; currency: CurrencyCode; description: string | null; depositedAt: string;
+    /** Set when the deposit refunds the payment of this order (absent in events written before). */
+    refundOf?: string | null;
+  }
 >;
 export type MoneyWithdrawn = DomainEvent<
   'MoneyWithdrawn',
-  { accountId: string; amount: MinorUnits; currency: CurrencyCode; description: string | null; withdrawnAt: string }
+  {
+    accountId: string; amount: MinorUnits; currency: CurrencyCode; description: string | null; withdrawnAt: string;
+    /** Set when the withdrawal pays this order (absent in events written before). */
+    orderId?: string | null;
+  }
 >;
 
 export type AccountEvent = AccountOpened | MoneyDeposited | MoneyWithdrawn;

@@ -13,6 +13,8 @@ export const CURRENT_SCHEMA_VERSION: Readonly<Record<KnownEventType, number>> = 
   OrderCreated: 1,
   OrderCancelled: 1,
   OrderShipped: 1,
+  OrderPaid: 1,
+  OrderRefunded: 1,
 };
 
 export const isKnownEventType = (type: string): type is KnownEventType =>
@@ -22,6 +24,8 @@ type Check = (data: Record<string, unknown>) => string[];
 
 const str = (field: string): Check => (d) => (typeof d[field] === 'string' && d[field] !== '' ? [] : [`${field} must be a non-empty string`]);
 const nullableStr = (field: string): Check => (d) => (d[field] === null || typeof d[field] === 'string' ? [] : [`${field} must be a string or null`]);
+const optionalStr = (field: string): Check => (d) =>
+  d[field] === undefined || d[field] === null || (typeof d[field] === 'string' && d[field] !== '') ? [] : [`${field} must be a non-empty string, null or absent`];
 const isoDate = (field: string): Check => (d) =>
   typeof d[field] === 'string' && !Number.isNaN(Date.parse(d[field])) ? [] : [`${field} must be an ISO-8601 date`];
 const positive = (field: string): Check => (d) =>
@@ -44,11 +48,13 @@ const lineItems: Check = (d) => {
 
 const SCHEMAS: Readonly<Record<KnownEventType, readonly Check[]>> = {
   AccountOpened: [str('accountId'), str('ownerName'), currency, isoDate('openedAt')],
-  MoneyDeposited: [str('accountId'), positive('amount'), currency, nullableStr('description'), isoDate('depositedAt')],
-  MoneyWithdrawn: [str('accountId'), positive('amount'), currency, nullableStr('description'), isoDate('withdrawnAt')],
+  MoneyDeposited: [str('accountId'), positive('amount'), currency, nullableStr('description'), isoDate('depositedAt'), optionalStr('refundOf')],
+  MoneyWithdrawn: [str('accountId'), positive('amount'), currency, nullableStr('description'), isoDate('withdrawnAt'), optionalStr('orderId')],
   OrderCreated: [str('orderId'), str('customerId'), str('accountId'), currency, lineItems, positive('total'), isoDate('createdAt')],
   OrderCancelled: [str('orderId'), str('reason'), isoDate('cancelledAt')],
   OrderShipped: [str('orderId'), isoDate('shippedAt')],
+  OrderPaid: [str('orderId'), str('accountId'), positive('amount'), isoDate('paidAt')],
+  OrderRefunded: [str('orderId'), str('accountId'), positive('amount'), isoDate('refundedAt')],
 };
 
 /** Problems with an event's payload at its current schema version; empty when valid. */

@@ -23,5 +23,10 @@ export type OrderCreated = DomainEvent<
 export type OrderCancelled = DomainEvent<'OrderCancelled', { orderId: string; reason: string; cancelledAt: string }>;
 export type OrderShipped = DomainEvent<'OrderShipped', { orderId: string; shippedAt: string }>;
 
-export type OrderEvent = OrderCreated | OrderCancelled | OrderShipped;
-export const ORDER_EVENT_TYPES = ['OrderCreated', 'OrderCancelled', 'OrderShipped'] as const satisfies readonly OrderEvent['type'][];
+/** The order's total was withdrawn from its account by the payment saga. */
+export type OrderPaid = DomainEvent<'OrderPaid', { orderId: string; accountId: string; amount: MinorUnits; paidAt: string }>;
+/** The payment of a cancelled order went back to its account. */
+export type OrderRefunded = DomainEvent<'OrderRefunded', { orderId: string; accountId: string; amount: MinorUnits; refundedAt: string }>;
+
+export type OrderEvent = OrderCreated | OrderCancelled | OrderShipped | OrderPaid | OrderRefunded;
+export const ORDER_EVENT_TYPES = ['OrderCreated', 'OrderCancelled', 'OrderShipped', 'OrderPaid', 'OrderRefunded'] as const satisfies readonly OrderEvent['type'][];

@@ -17,6 +17,9 @@ export interface CommandResult {
  * The last event appended under this Idempotency-Key within its lifetime, if any: a request
  * executed again after its first attempt stopped between the append and recording the answer.
  */
+/** How often a command without If-Match is decided again after losing a race. */
+const RETRIES = 10;
+
 const alreadyAppended = (history: readonly StoredEvent[], key: string | undefined): StoredEvent | undefined => {
   if (!key) return undefined;
   const since = Date.now() - config.idempotencyTtlMs;
@@ -37,6 +40,25 @@ export class StreamExecutor {
     command: C,
     context: RequestContext,
   ): Promise<CommandResult> {
+    // Without If-Match the client asked for the command, not for a revision: when another writer
+    // (a client, the payment saga) got there first, decide again on the new state. With If-Match,
+    // the conflict is the answer (409).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(decider, streamId, command, context);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || context.ifMatch !== undefined || attempt >= RETRIES) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt)); // full jitter, so racers spread out
+      }
+    }
+  }
+
+  private async attempt<C extends Command, E extends KnownEvent, S>(
+    decider: Decider<C, E, S>,
+    streamId: string,
+    command: C,
+    context: RequestContext,
+  ): Promise<CommandResult> {
     const history = await this.store.readStream(streamId);
     const current = history.length ? history[history.length - 1]!.streamRevision : null;
     const done = alreadyAppended(history, context.metadata.idempotencyKey);
@@ -46,6 +68,10 @@ export class StreamExecutor {
     }
     const state = history.map((e) => upcastEnvelope(e) as unknown as E).reduce(decider.evolve, decider.initialState);
     const events = decider.decide(command, state);
+    if (events.length === 0 && history.length) {
+      const last = history[history.length - 1]!;
+      return { streamId, revision: last.streamRevision, position: last.globalPosition };
+    }
     const result = await this.store.append(
       streamId,
       events.map((event) => ({

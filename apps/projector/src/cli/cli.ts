@@ -13,6 +13,7 @@ import { rebuildProjection, type RebuildProgress, type RebuildResult } from '../
 import { ORDER_SEARCH_PROJECTION } from '../search/order-search.projection.js';
 import { rebuildOrderSearch } from '../search/order-search.rebuild.js';
 import { listProjections } from './projections-list.js';
+import { listSagas } from './sagas-list.js';
 
 const withPool = async <T>(work: (pool: Pool) => Promise<T>): Promise<T> => {
   const pool = createPool(config.databaseUrl, 4);
@@ -96,6 +97,18 @@ export const buildCli = (): Command => {
     .command('migrate')
     .description('apply pending database migrations')
     .action(() => withPool(async (pool) => console.log((await migrate(pool)).join('\n') || 'schema up to date')));
+  program
+    .command('sagas')
+    .description('payment sagas')
+    .command('list')
+    .description('sagas per state, and those in flight (overdue ones are stuck: the timeout sweep cancels them)')
+    .action(async () => {
+      const listing = await withPool((pool) => listSagas(pool));
+      console.table(listing.counts);
+      if (listing.inFlight.length) console.table(listing.inFlight);
+      const overdue = listing.inFlight.filter((s) => s.overdue).length;
+      console.log(`${listing.inFlight.length} in flight, ${overdue} overdue`);
+    });
   const dlq = program.command('dlq').description('dead-letter topics (<topic> is events.<category> or its .dlq)');
   dlq
     .command('list')

@@ -12,12 +12,14 @@ import type { Pool } from '#infra/postgres/pool';
 import { PROJECTIONS, projectionNamed } from '../projections/registry.js';
 import { ensureOrderSearchIndex } from '../search/order-search.index.js';
 import { ORDER_SEARCH_PROJECTION } from '../search/order-search.projection.js';
+import { PaymentSaga } from '../saga/payment-saga.js';
+import { PAYMENT_SAGA, paymentSagaSink } from '../saga/payment-saga.sink.js';
 import { ProjectionConsumer } from './projection-consumer.js';
 import { orderSearchSink, postgresSink } from './sinks.js';
 
 const log = createLogger('projector');
 
-export const ALL_PROJECTIONS: readonly string[] = [...PROJECTIONS.map((p) => p.name), ORDER_SEARCH_PROJECTION.name];
+export const ALL_PROJECTIONS: readonly string[] = [...PROJECTIONS.map((p) => p.name), ORDER_SEARCH_PROJECTION.name, PAYMENT_SAGA.name];
 
 /** The projections this process runs: env PROJECTIONS=a,b (default: all). */
 export const selectedProjections = (): string[] =>
@@ -32,17 +34,21 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   private readonly producer: Producer = this.kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
   private readonly es = createElasticsearch(config.elasticsearchUrl, 5_000);
   private stopping = false;
+  private sweeper: NodeJS.Timeout | null = null;
+  private readonly saga: PaymentSaga | null;
   private readonly store: EventStore;
   readonly consumers: ProjectionConsumer[];
 
   constructor(@Inject(PG_POOL) pool: Pool) {
     // Order search folds an order again from its stream when events do not follow on.
     const store = (this.store = createEventStore(pool));
-    this.consumers = selectedProjections().map((name) =>
-      name === ORDER_SEARCH_PROJECTION.name
-        ? new ProjectionConsumer(orderSearchSink(this.es, store, config.orderSearchAlias), this.kafka, this.producer)
-        : new ProjectionConsumer(postgresSink(projectionNamed(name), pool), this.kafka, this.producer),
-    );
+    const selected = selectedProjections();
+    this.saga = selected.includes(PAYMENT_SAGA.name) ? new PaymentSaga(pool, store, config.paymentTimeoutMs) : null;
+    this.consumers = selected.map((name) => {
+      if (name === ORDER_SEARCH_PROJECTION.name) return new ProjectionConsumer(orderSearchSink(this.es, store, config.orderSearchAlias), this.kafka, this.producer);
+      if (name === PAYMENT_SAGA.name) return new ProjectionConsumer(paymentSagaSink(this.saga!), this.kafka, this.producer);
+      return new ProjectionConsumer(postgresSink(projectionNamed(name), pool), this.kafka, this.producer);
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -55,6 +61,19 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     await Promise.all(this.consumers.filter((c) => !search.includes(c)).map((c) => c.start()));
     // The search consumer starts once its index exists; Elasticsearch being late holds back only it.
     if (search.length) void this.startSearch(search).catch((error: unknown) => log.error({ err: error }, 'search projection not started'));
+    if (this.saga) this.startSweeper(this.saga);
+  }
+
+  /** Cancels orders whose payment is overdue, every second. */
+  private startSweeper(saga: PaymentSaga): void {
+    let running = false;
+    this.sweeper = setInterval(() => {
+      if (running) return;
+      running = true;
+      saga.cancelOverdue()
+        .catch((error: unknown) => log.warn({ err: error }, 'payment timeout sweep failed'))
+        .finally(() => (running = false));
+    }, 1_000);
   }
 
   private async startSearch(consumers: readonly ProjectionConsumer[]): Promise<void> {
@@ -69,6 +88,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    if (this.sweeper) clearInterval(this.sweeper);
     await Promise.all(this.consumers.map((c) => c.stop()));
     await this.producer.disconnect();
     await this.es.close();

@@ -27,7 +27,7 @@ describe('order-history evolve', () => {
     expect(evolveOrderHistory(null, created)).toEqual({
       orderId: 'o1', customerId: 'c1', accountId: 'a1', currency: 'EUR', items: [{ sku: 'S', name: 'N', quantity: 2, unitPrice: 150 }],
       total: 300, status: 'created', cancelReason: null, createdAt: at, cancelledAt: null, shippedAt: null,
-      statusHistory: [{ status: 'created', at, revision: 0 }], revision: 0, updatedAt: at,
+      statusHistory: [{ status: 'created', at, revision: 0 }], revision: 0, updatedAt: at, paymentStatus: 'pending',
     });
   });
 
@@ -40,6 +40,18 @@ describe('order-history evolve', () => {
   it('records shipping', () => {
     const row = evolveOrderHistory(evolveOrderHistory(null, created), envelope({ type: 'OrderShipped', data: { orderId: 'o1', shippedAt: later } }, 1, later));
     expect(row).toMatchObject({ status: 'shipped', shippedAt: later, revision: 1 });
+  });
+
+  it('follows the payment: pending, paid, refund due on cancellation, refunded; or unpaid when cancelled first', () => {
+    const row0 = evolveOrderHistory(null, created);
+    const paid = evolveOrderHistory(row0, envelope({ type: 'OrderPaid', data: { orderId: 'o1', accountId: 'a1', amount: 300, paidAt: later } }, 1, later));
+    expect(paid).toMatchObject({ paymentStatus: 'paid', status: 'created', revision: 1 });
+    const cancelledAfter = evolveOrderHistory(paid, envelope({ type: 'OrderCancelled', data: { orderId: 'o1', reason: 'late', cancelledAt: later } }, 2, later));
+    expect(cancelledAfter).toMatchObject({ paymentStatus: 'refund_pending', status: 'cancelled' });
+    const refunded = evolveOrderHistory(cancelledAfter, envelope({ type: 'OrderRefunded', data: { orderId: 'o1', accountId: 'a1', amount: 300, refundedAt: later } }, 3, later));
+    expect(refunded).toMatchObject({ paymentStatus: 'refunded', revision: 3 });
+    const cancelledFirst = evolveOrderHistory(row0, envelope({ type: 'OrderCancelled', data: { orderId: 'o1', reason: 'no funds', cancelledAt: later } }, 1, later));
+    expect(cancelledFirst).toMatchObject({ paymentStatus: 'unpaid' });
   });
 
   it('rejects an event for an order that was never created, and a second creation', () => {

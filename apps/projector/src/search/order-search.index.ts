@@ -20,6 +20,7 @@ export const ORDER_SEARCH_INDEX = {
       accountId: { type: 'keyword' as const },
       currency: { type: 'keyword' as const },
       status: { type: 'keyword' as const },
+      paymentStatus: { type: 'keyword' as const },
       items: {
         properties: {
           sku: { type: 'text' as const, analyzer: 'standard', fields: { keyword: { type: 'keyword' as const, normalizer: 'lowercase' } } },

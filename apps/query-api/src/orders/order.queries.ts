@@ -7,7 +7,7 @@ import { DEFAULT_PAGE_SIZE, type CustomerOrdersQueryDto } from '../shared/list-q
 interface OrderRow {
   order_id: string; customer_id: string; account_id: string; currency: string; items: unknown[]; total: string; status: string;
   cancel_reason: string | null; created_at: Date; cancelled_at: Date | null; shipped_at: Date | null; status_history: unknown[];
-  revision: string; updated_at: Date;
+  revision: string; updated_at: Date; payment_status: string;
 }
 
 export const toOrderView = (r: OrderRow) => ({
@@ -18,6 +18,7 @@ export const toOrderView = (r: OrderRow) => ({
   items: r.items,
   total: Number(r.total),
   status: r.status,
+  paymentStatus: r.payment_status,
   cancelReason: r.cancel_reason,
   createdAt: r.created_at.toISOString(),
   cancelledAt: r.cancelled_at?.toISOString() ?? null,

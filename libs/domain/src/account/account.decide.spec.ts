@@ -68,4 +68,24 @@ describe('Account', () => {
     it('refuses an account that was never opened', () =>
       spec.given([]).when(cmd('WithdrawMoney', { accountId, amount: 1, currency: 'EUR' })).thenThrows(NotFoundError, 'not_found'));
   });
+
+  describe('payments and refunds of orders (the payment saga)', () => {
+    const payment = (amount: number): AccountEvent => ({
+      type: 'MoneyWithdrawn',
+      data: { accountId, amount, currency: 'EUR', description: 'Payment of order ord-1', withdrawnAt: now, orderId: 'ord-1' },
+    });
+    const refund = (amount: number): AccountEvent => ({
+      type: 'MoneyDeposited',
+      data: { accountId, amount, currency: 'EUR', description: 'Refund of order ord-1', depositedAt: now, refundOf: 'ord-1' },
+    });
+    const pay = cmd('WithdrawMoney', { accountId, amount: 300, currency: 'EUR', description: 'Payment of order ord-1', orderId: 'ord-1' });
+    const giveBack = cmd('DepositMoney', { accountId, amount: 300, currency: 'EUR', description: 'Refund of order ord-1', refundOf: 'ord-1' });
+
+    it('pays an order, referencing it', () => spec.given([opened, deposited(500)]).when(pay).then([payment(300)]));
+    it('pays an order once: a second payment of it is a no-op', () => spec.given([opened, deposited(500), payment(300)]).when(pay).then([]));
+    it('refuses to pay beyond the balance', () => spec.given([opened, deposited(100)]).when(pay).thenThrows(IllegalStateError, 'insufficient_funds'));
+    it('refunds a paid order, referencing it', () => spec.given([opened, deposited(500), payment(300)]).when(giveBack).then([refund(300)]));
+    it('refunds once: a second refund is a no-op', () => spec.given([opened, deposited(500), payment(300), refund(300)]).when(giveBack).then([]));
+    it('refuses to refund an order it never paid', () => spec.given([opened, deposited(500)]).when(giveBack).thenThrows(IllegalStateError, 'nothing_to_refund'));
+  });
 });

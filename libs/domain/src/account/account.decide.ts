@@ -27,30 +27,33 @@ export const open = (cmd: OpenAccount, state: Account): AccountOpened => {
   return { type: 'AccountOpened', data: { accountId: cmd.data.accountId, ownerName, currency: cmd.data.currency, openedAt: cmd.metadata.now } };
 };
 
-export const deposit = (cmd: DepositMoney, state: Account): MoneyDeposited => {
+export const deposit = (cmd: DepositMoney, state: Account): MoneyDeposited[] => {
   const account = openAccountOf(state, cmd.data.accountId);
+  const { refundOf } = cmd.data;
+  if (refundOf !== undefined) {
+    if (account.refundedOrders.has(refundOf)) return []; // refunded already: a retry changes nothing
+    if (!account.paidOrders.has(refundOf)) throw new IllegalStateError('nothing_to_refund', `Account ${account.accountId} never paid order ${refundOf}`);
+  }
   assertPositiveAmount(cmd.data.amount);
   assertSameCurrency(account, cmd.data.currency);
   if (!Number.isSafeInteger(account.balance + cmd.data.amount)) {
     throw new IllegalStateError('balance_limit_exceeded', 'The balance would exceed the largest amount the ledger can hold');
   }
-  return {
-    type: 'MoneyDeposited',
-    data: { accountId: account.accountId, amount: cmd.data.amount, currency: cmd.data.currency, description: cmd.data.description ?? null, depositedAt: cmd.metadata.now },
-  };
+  const data = { accountId: account.accountId, amount: cmd.data.amount, currency: cmd.data.currency, description: cmd.data.description ?? null, depositedAt: cmd.metadata.now };
+  return [{ type: 'MoneyDeposited', data: refundOf === undefined ? data : { ...data, refundOf } }];
 };
 
-export const withdraw = (cmd: WithdrawMoney, state: Account): MoneyWithdrawn => {
+export const withdraw = (cmd: WithdrawMoney, state: Account): MoneyWithdrawn[] => {
   const account = openAccountOf(state, cmd.data.accountId);
+  const { orderId } = cmd.data;
+  if (orderId !== undefined && account.paidOrders.has(orderId)) return []; // paid already: a retry changes nothing
   assertPositiveAmount(cmd.data.amount);
   assertSameCurrency(account, cmd.data.currency);
   if (cmd.data.amount > account.balance) {
     throw new IllegalStateError('insufficient_funds', `Account ${account.accountId} has ${account.balance}, cannot withdraw ${cmd.data.amount}`);
   }
-  return {
-    type: 'MoneyWithdrawn',
-    data: { accountId: account.accountId, amount: cmd.data.amount, currency: cmd.data.currency, description: cmd.data.description ?? null, withdrawnAt: cmd.metadata.now },
-  };
+  const data = { accountId: account.accountId, amount: cmd.data.amount, currency: cmd.data.currency, description: cmd.data.description ?? null, withdrawnAt: cmd.metadata.now };
+  return [{ type: 'MoneyWithdrawn', data: orderId === undefined ? data : { ...data, orderId } }];
 };
 
 export const decideAccount = (command: AccountCommand, state: Account): AccountEvent[] => {
@@ -58,9 +61,9 @@ export const decideAccount = (command: AccountCommand, state: Account): AccountE
     case 'OpenAccount':
       return [open(command, state)];
     case 'DepositMoney':
-      return [deposit(command, state)];
+      return deposit(command, state);
     case 'WithdrawMoney':
-      return [withdraw(command, state)];
+      return withdraw(command, state);
     default: {
       const unknown: never = command;
       throw new Error(`Unknown command ${(unknown as AccountCommand).type}`);

@@ -2,18 +2,32 @@ import type { AccountEvent } from '#events';
 
 export type Account =
   | { readonly status: 'None' }
-  | { readonly status: 'Open'; readonly accountId: string; readonly currency: string; readonly balance: number };
+  | {
+      readonly status: 'Open';
+      readonly accountId: string;
+      readonly currency: string;
+      readonly balance: number;
+      /** Orders this account has paid, and those of them refunded: payments and refunds happen once. */
+      readonly paidOrders: ReadonlySet<string>;
+      readonly refundedOrders: ReadonlySet<string>;
+    };
 
 export const initialAccount: Account = { status: 'None' };
+
+const adding = (set: ReadonlySet<string>, id: string | null | undefined): ReadonlySet<string> => (id ? new Set([...set, id]) : set);
 
 export const evolveAccount = (state: Account, event: AccountEvent): Account => {
   switch (event.type) {
     case 'AccountOpened':
-      return { status: 'Open', accountId: event.data.accountId, currency: event.data.currency, balance: 0 };
+      return { status: 'Open', accountId: event.data.accountId, currency: event.data.currency, balance: 0, paidOrders: new Set(), refundedOrders: new Set() };
     case 'MoneyDeposited':
-      return state.status === 'Open' ? { ...state, balance: state.balance + event.data.amount } : state;
+      return state.status === 'Open'
+        ? { ...state, balance: state.balance + event.data.amount, refundedOrders: adding(state.refundedOrders, event.data.refundOf) }
+        : state;
     case 'MoneyWithdrawn':
-      return state.status === 'Open' ? { ...state, balance: state.balance - event.data.amount } : state;
+      return state.status === 'Open'
+        ? { ...state, balance: state.balance - event.data.amount, paidOrders: adding(state.paidOrders, event.data.orderId) }
+        : state;
     default: {
       const unknown: never = event;
       return unknown;

@@ -24,6 +24,12 @@ const cancel: OrderCommand = { type: 'CancelOrder', data: { orderId, reason: 'no
 const ship: OrderCommand = { type: 'ShipOrder', data: { orderId }, metadata: { now } };
 const cancelled: OrderEvent = { type: 'OrderCancelled', data: { orderId, reason: 'no longer needed', cancelledAt: now } };
 const shipped: OrderEvent = { type: 'OrderShipped', data: { orderId, shippedAt: now } };
+const total = 2 * 1250 + 3 * 199;
+const markPaid: OrderCommand = { type: 'MarkOrderPaid', data: { orderId }, metadata: { now } };
+const paid: OrderEvent = { type: 'OrderPaid', data: { orderId, accountId: 'acc-1', amount: total, paidAt: now } };
+const recordRefund: OrderCommand = { type: 'RecordOrderRefund', data: { orderId }, metadata: { now } };
+const refunded: OrderEvent = { type: 'OrderRefunded', data: { orderId, accountId: 'acc-1', amount: total, refundedAt: now } };
+const timeoutCancel: OrderCommand = { type: 'CancelOrder', data: { orderId, reason: 'payment timed out', unlessPaid: true }, metadata: { now } };
 
 describe('Order', () => {
   describe('CreateOrder', () => {
@@ -49,15 +55,34 @@ describe('Order', () => {
 
   describe('CancelOrder', () => {
     it('cancels a created order', () => spec.given([created]).when(cancel).then([cancelled]));
-    it('refuses a shipped order', () => spec.given([created, shipped]).when(cancel).thenThrows(IllegalStateError, 'order_already_shipped'));
+    it('cancels a paid order (the saga refunds it)', () => spec.given([created, paid]).when(cancel).then([cancelled]));
+    it('refuses a shipped order', () => spec.given([created, paid, shipped]).when(cancel).thenThrows(IllegalStateError, 'order_already_shipped'));
+    it('the timeout cancels an unpaid order', () =>
+      spec.given([created]).when(timeoutCancel).then([{ type: 'OrderCancelled', data: { orderId, reason: 'payment timed out', cancelledAt: now } }]));
+    it('the timeout leaves a paid order alone', () => spec.given([created, paid]).when(timeoutCancel).then([]));
+    it('the timeout does nothing to an order already cancelled', () => spec.given([created, cancelled]).when(timeoutCancel).then([]));
     it('refuses to cancel twice', () => spec.given([created, cancelled]).when(cancel).thenThrows(IllegalStateError, 'order_already_cancelled'));
     it('refuses an order that does not exist', () => spec.given([]).when(cancel).thenThrows(NotFoundError, 'not_found'));
   });
 
   describe('ShipOrder', () => {
-    it('ships a created order', () => spec.given([created]).when(ship).then([shipped]));
-    it('refuses a cancelled order', () => spec.given([created, cancelled]).when(ship).thenThrows(IllegalStateError, 'order_cancelled'));
-    it('refuses to ship twice', () => spec.given([created, shipped]).when(ship).thenThrows(IllegalStateError, 'order_already_shipped'));
+    it('ships a paid order', () => spec.given([created, paid]).when(ship).then([shipped]));
+    it('refuses an order not paid yet', () => spec.given([created]).when(ship).thenThrows(IllegalStateError, 'order_not_paid'));
+    it('refuses a cancelled order', () => spec.given([created, paid, cancelled]).when(ship).thenThrows(IllegalStateError, 'order_cancelled'));
+    it('refuses to ship twice', () => spec.given([created, paid, shipped]).when(ship).thenThrows(IllegalStateError, 'order_already_shipped'));
     it('refuses an order that does not exist', () => spec.given([]).when(ship).thenThrows(NotFoundError, 'not_found'));
+  });
+
+  describe('MarkOrderPaid (the payment saga)', () => {
+    it('marks a created order paid, with its account and total', () => spec.given([created]).when(markPaid).then([paid]));
+    it('is a no-op when already paid (a redelivery)', () => spec.given([created, paid]).when(markPaid).then([]));
+    it('refuses a cancelled order, whose payment goes back', () => spec.given([created, cancelled]).when(markPaid).thenThrows(IllegalStateError, 'order_cancelled'));
+    it('refuses an order that does not exist', () => spec.given([]).when(markPaid).thenThrows(NotFoundError, 'not_found'));
+  });
+
+  describe('RecordOrderRefund (the payment saga)', () => {
+    it('records the refund of a cancelled order', () => spec.given([created, paid, cancelled]).when(recordRefund).then([refunded]));
+    it('records it once', () => spec.given([created, paid, cancelled, refunded]).when(recordRefund).then([]));
+    it('refuses an order that is not cancelled', () => spec.given([created, paid]).when(recordRefund).thenThrows(IllegalStateError, 'order_not_cancelled'));
   });
 });

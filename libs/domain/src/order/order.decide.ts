@@ -1,8 +1,8 @@
-import type { OrderCancelled, OrderCreated, OrderEvent, OrderShipped } from '#events';
+import type { OrderCancelled, OrderCreated, OrderEvent, OrderPaid, OrderRefunded, OrderShipped } from '#events';
 import type { Decider } from '../shared/decider.js';
 import { IllegalStateError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { assertCurrency } from '../shared/money.rules.js';
-import type { CancelOrder, CreateOrder, OrderCommand, ShipOrder } from './order.commands.js';
+import type { CancelOrder, CreateOrder, MarkOrderPaid, OrderCommand, RecordOrderRefund, ShipOrder } from './order.commands.js';
 import { evolveOrder, initialOrder, type Order } from './order.state.js';
 
 export const MAX_LINE_ITEMS = 100;
@@ -37,18 +37,34 @@ export const create = (cmd: CreateOrder, state: Order): OrderCreated => {
   };
 };
 
-export const cancel = (cmd: CancelOrder, state: Order): OrderCancelled => {
+export const cancel = (cmd: CancelOrder, state: Order): OrderCancelled[] => {
   if (state.status === 'None') throw new NotFoundError('Order', cmd.data.orderId);
+  if (cmd.data.unlessPaid && (state.paid || state.status !== 'Created')) return [];
   if (state.status === 'Shipped') throw new IllegalStateError('order_already_shipped', 'A shipped order cannot be cancelled');
   if (state.status === 'Cancelled') throw new IllegalStateError('order_already_cancelled', 'The order is already cancelled');
-  return { type: 'OrderCancelled', data: { orderId: state.orderId, reason: cmd.data.reason, cancelledAt: cmd.metadata.now } };
+  return [{ type: 'OrderCancelled', data: { orderId: state.orderId, reason: cmd.data.reason, cancelledAt: cmd.metadata.now } }];
 };
 
 export const ship = (cmd: ShipOrder, state: Order): OrderShipped => {
   if (state.status === 'None') throw new NotFoundError('Order', cmd.data.orderId);
   if (state.status === 'Cancelled') throw new IllegalStateError('order_cancelled', 'A cancelled order cannot ship');
   if (state.status === 'Shipped') throw new IllegalStateError('order_already_shipped', 'The order has already shipped');
+  if (!state.paid) throw new IllegalStateError('order_not_paid', 'An order ships once it is paid');
   return { type: 'OrderShipped', data: { orderId: state.orderId, shippedAt: cmd.metadata.now } };
+};
+
+export const markPaid = (cmd: MarkOrderPaid, state: Order): OrderPaid[] => {
+  if (state.status === 'None') throw new NotFoundError('Order', cmd.data.orderId);
+  if (state.paid) return []; // paid already: a retry changes nothing
+  if (state.status === 'Cancelled') throw new IllegalStateError('order_cancelled', 'A cancelled order is not paid; its payment is refunded');
+  return [{ type: 'OrderPaid', data: { orderId: state.orderId, accountId: state.accountId, amount: state.total, paidAt: cmd.metadata.now } }];
+};
+
+export const recordRefund = (cmd: RecordOrderRefund, state: Order): OrderRefunded[] => {
+  if (state.status === 'None') throw new NotFoundError('Order', cmd.data.orderId);
+  if (state.refunded) return [];
+  if (state.status !== 'Cancelled') throw new IllegalStateError('order_not_cancelled', 'Only a cancelled order is refunded');
+  return [{ type: 'OrderRefunded', data: { orderId: state.orderId, accountId: state.accountId, amount: state.total, refundedAt: cmd.metadata.now } }];
 };
 
 export const decideOrder = (command: OrderCommand, state: Order): OrderEvent[] => {
@@ -56,9 +72,13 @@ export const decideOrder = (command: OrderCommand, state: Order): OrderEvent[] =
     case 'CreateOrder':
       return [create(command, state)];
     case 'CancelOrder':
-      return [cancel(command, state)];
+      return cancel(command, state);
     case 'ShipOrder':
       return [ship(command, state)];
+    case 'MarkOrderPaid':
+      return markPaid(command, state);
+    case 'RecordOrderRefund':
+      return recordRefund(command, state);
     default: {
       const unknown: never = command;
       throw new Error(`Unknown command ${(unknown as OrderCommand).type}`);

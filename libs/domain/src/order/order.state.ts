@@ -2,18 +2,33 @@ import type { OrderEvent } from '#events';
 
 export type Order =
   | { readonly status: 'None' }
-  | { readonly status: 'Created' | 'Cancelled' | 'Shipped'; readonly orderId: string; readonly total: number };
+  | {
+      readonly status: 'Created' | 'Cancelled' | 'Shipped';
+      readonly orderId: string;
+      readonly accountId: string;
+      readonly currency: string;
+      readonly total: number;
+      readonly paid: boolean;
+      readonly refunded: boolean;
+    };
 
 export const initialOrder: Order = { status: 'None' };
 
 export const evolveOrder = (state: Order, event: OrderEvent): Order => {
+  if (event.type === 'OrderCreated') {
+    const { orderId, accountId, currency, total } = event.data;
+    return { status: 'Created', orderId, accountId, currency, total, paid: false, refunded: false };
+  }
+  if (state.status === 'None') return state;
   switch (event.type) {
-    case 'OrderCreated':
-      return { status: 'Created', orderId: event.data.orderId, total: event.data.total };
     case 'OrderCancelled':
-      return state.status === 'None' ? state : { ...state, status: 'Cancelled' };
+      return { ...state, status: 'Cancelled' };
     case 'OrderShipped':
-      return state.status === 'None' ? state : { ...state, status: 'Shipped' };
+      return { ...state, status: 'Shipped' };
+    case 'OrderPaid':
+      return { ...state, paid: true };
+    case 'OrderRefunded':
+      return { ...state, refunded: true };
     default: {
       const unknown: never = event;
       return unknown;

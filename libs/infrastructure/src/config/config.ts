@@ -57,6 +57,10 @@ export const config = {
   get idempotencyTtlMs(): number {
     return int('IDEMPOTENCY_TTL_MS', 86_400_000);
   },
+  /** An order not paid this long after its creation is cancelled by the payment saga. */
+  get paymentTimeoutMs(): number {
+    return int('PAYMENT_TIMEOUT_MS', 60_000);
+  },
   /** Run the store → Kafka relay inside command-api (default) or only via the CLI. */
   get relayEnabled(): boolean {
     return bool('RELAY_ENABLED', true);

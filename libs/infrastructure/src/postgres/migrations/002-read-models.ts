@@ -3,7 +3,8 @@
  * swaps them in with ALTER TABLE ... SET SCHEMA in one transaction, so each table's DDL must work
  * in any schema (projections qualify table names with the schema they write to).
  */
-export const orderHistoryTables = (schema: string): string => `
+/** The order_history DDL as migration 002 shipped it (005 added payment_status). */
+const orderHistoryTablesAt002 = (schema: string): string => `
   CREATE TABLE ${schema}.order_history (
     order_id text PRIMARY KEY,
     customer_id text NOT NULL,
@@ -19,6 +20,28 @@ export const orderHistoryTables = (schema: string): string => `
     status_history jsonb NOT NULL,
     revision bigint NOT NULL,
     updated_at timestamptz NOT NULL
+  );
+  CREATE INDEX ON ${schema}.order_history (customer_id, created_at DESC, order_id DESC);
+`;
+
+/** The order_history table as it is now (rebuilds create it in a shadow schema); keep it equal to 002 + 005. */
+export const orderHistoryTables = (schema: string): string => `
+  CREATE TABLE ${schema}.order_history (
+    order_id text PRIMARY KEY,
+    customer_id text NOT NULL,
+    account_id text NOT NULL,
+    currency text NOT NULL,
+    items jsonb NOT NULL,
+    total bigint NOT NULL,
+    status text NOT NULL,
+    cancel_reason text,
+    created_at timestamptz NOT NULL,
+    cancelled_at timestamptz,
+    shipped_at timestamptz,
+    status_history jsonb NOT NULL,
+    revision bigint NOT NULL,
+    updated_at timestamptz NOT NULL,
+    payment_status text NOT NULL DEFAULT 'pending'
   );
   CREATE INDEX ON ${schema}.order_history (customer_id, created_at DESC, order_id DESC);
 `;
@@ -49,7 +72,7 @@ export const accountStatementTables = (schema: string): string => `
 export const readModels = {
   id: '002-read-models',
   sql: `
-    ${orderHistoryTables('public')}
+    ${orderHistoryTablesAt002('public')}
     ${accountStatementTables('public')}
     CREATE TABLE projection_state (
       name text PRIMARY KEY,

@@ -2,6 +2,7 @@ import { eventStore } from './001-event-store.js';
 import { readModels } from './002-read-models.js';
 import { relayCheckpoints } from './003-relay.js';
 import { idempotencyKeys } from './004-idempotency.js';
+import { paymentSaga } from './005-payment-saga.js';
 
 export interface Migration {
   readonly id: string;
@@ -9,4 +10,4 @@ export interface Migration {
 }
 
 /** In order of application; never edit one that has shipped, add the next. */
-export const MIGRATIONS: readonly Migration[] = [eventStore, readModels, relayCheckpoints, idempotencyKeys];
+export const MIGRATIONS: readonly Migration[] = [eventStore, readModels, relayCheckpoints, idempotencyKeys, paymentSaga];
