@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { createPool, type Pool } from '#infra/postgres/pool';
 import { waitUntil } from './support/apps.js';
 import { post } from './support/http.js';
@@ -125,6 +129,13 @@ describe('Payment saga: SIGKILL at random points during 1,000 orders', () => {
     );
     const paidTotal = paid.reduce((sum, o) => sum + Number(o.total), 0);
     expect(Number(rows[0]!.balance)).toBe(ACCOUNTS * DEPOSIT - paidTotal);
+    // The saga's progress as an operator sees it: nothing left in flight.
+    const cli = resolve(fileURLToPath(new URL('..', import.meta.url)), 'dist/apps/projector/src/cli/cli.js');
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, 'sagas', 'list'], { env: process.env });
+    expect(stdout).toMatch(/paid/);
+    expect(stdout).toMatch(/\d+ in flight, \d+ overdue/);
+    const { rows: open } = await pool.query("SELECT order_id FROM payment_sagas WHERE order_id = ANY($1) AND state = 'awaiting_payment'", [orderIds]);
+    expect(open).toEqual([]);
     console.log(`payment saga crash test: ${ORDERS} orders, SIGKILL after ${kills.join(', ')} orders: ${paid.length} paid, ` +
       `${cancelled.length} cancelled (${cancelled.filter((o) => o.refunded).length} of them refunded), balance ${rows[0]!.balance} = ${ACCOUNTS * DEPOSIT} − ${paidTotal}`);
   }, 420_000);
