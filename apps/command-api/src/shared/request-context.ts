@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { nameBasedUuid } from '#infra/ids/name-based-uuid';
 import type { EventMetadata } from '#events';
 
 /** What a command carries from its HTTP request into the events it produces. */
@@ -47,7 +48,5 @@ export const requestContext = (headers: Headers): RequestContext => {
 export const newAggregateId = (headers: Headers, kind: string): string => {
   const key = header(headers, 'idempotency-key');
   if (!key) return randomUUID();
-  const hex = createHash('sha1').update(`ledger:${kind}:${key}`).digest('hex');
-  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return nameBasedUuid(`ledger:${kind}:${key}`);
 };

@@ -1,14 +1,10 @@
-import { createHash } from 'node:crypto';
 import { CURRENT_SCHEMA_VERSION, upcastEnvelope, type EventMetadata, type KnownEvent } from '#events';
 import type { Command, Decider } from '#domain';
 import { WrongExpectedRevisionError, type EventStore } from '#infra/event-store/event-store.port';
+import { nameBasedUuid } from '#infra/ids/name-based-uuid';
 
 /** A UUID (version-5 layout) from a name: the same step of the same saga always gets the same id. */
-export const deterministicId = (name: string): string => {
-  const hex = createHash('sha1').update(`ledger:saga:${name}`).digest('hex');
-  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-};
+export const deterministicId = (name: string): string => nameBasedUuid(`ledger:saga:${name}`);
 
 /**
  * Runs a command the way command-api does (read, fold, decide, append at the revision read),
