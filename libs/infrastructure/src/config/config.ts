@@ -74,6 +74,10 @@ export const config = {
   get consistencyTimeoutMs(): number {
     return int('CONSISTENCY_TIMEOUT_MS', 5000);
   },
+  /** Group commit of the PostgreSQL event store: most appends per transaction, most such transactions at once. */
+  get groupCommit(): { maxBatch: number; maxInFlight: number } {
+    return { maxBatch: Math.max(1, int('GROUP_COMMIT_MAX_BATCH', 128)), maxInFlight: Math.max(1, int('GROUP_COMMIT_MAX_IN_FLIGHT', 2)) };
+  },
   get kafkaClientId(): string {
     return env('KAFKA_CLIENT_ID', 'ledger');
   },

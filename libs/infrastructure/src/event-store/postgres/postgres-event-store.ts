@@ -9,6 +9,7 @@ import {
   type ReadAllPage,
   type StoredEvent,
 } from '../event-store.port.js';
+import { DEFAULT_GROUP_COMMIT, GroupCommit, type AppendOutcome, type AppendRequest, type GroupCommitOptions } from './group-commit.js';
 
 /** Channel notified on every committed append (the relay listens to it). */
 export const EVENTS_APPENDED_CHANNEL = 'ledger_events_appended';
@@ -52,6 +53,39 @@ const expectedCode = (expected: ExpectedRevision): number => {
 /** Anything with `query`: a pool, or a client inside a caller's transaction. */
 export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
 
+interface AppendRow {
+  appended: boolean;
+  revision: string | null;
+  last_position: string | null;
+  txid: string | null;
+}
+
+const outcomeOf = (row: AppendRow, streamId: string, expected: ExpectedRevision): AppendOutcome =>
+  row.appended
+    ? {
+        ok: true,
+        result: {
+          nextRevision: Number(row.revision),
+          globalPosition: row.last_position!,
+          logPosition: { commit: BigInt(row.txid!), prepare: BigInt(row.last_position!) },
+        },
+      }
+    : { ok: false, error: new WrongExpectedRevisionError(streamId, expected, row.revision === null ? null : Number(row.revision)) };
+
+const eventColumns = (events: readonly NewEvent[]): unknown[] => [
+  events.map((e) => e.eventId),
+  events.map((e) => e.type),
+  events.map((e) => e.schemaVersion),
+  events.map((e) => JSON.stringify(e.data)),
+  events.map((e) => JSON.stringify(e.metadata)),
+  events.map((e) => e.occurredAt),
+];
+
+const checkRequest = (request: AppendRequest): void => {
+  if (request.events.length === 0) throw new RangeError('append needs at least one event');
+  expectedCode(request.expected);
+};
+
 /**
  * Appends through `db`: a pool (its own transaction) or a client whose transaction the caller
  * owns, in which case nothing is visible to readers until the caller commits.
@@ -62,35 +96,56 @@ export const appendEvents = async (
   events: readonly NewEvent[],
   expected: ExpectedRevision,
 ): Promise<AppendResult> => {
-  if (events.length === 0) throw new RangeError('append needs at least one event');
-  const { rows } = await db.query<{ appended: boolean; revision: string | null; last_position: string; txid: string }>(
+  checkRequest({ streamId, events, expected });
+  const { rows } = await db.query<AppendRow>(
     'SELECT appended, revision, last_position, txid::text AS txid FROM append_events($1, $2, $3, $4, $5, $6, $7, $8)',
-    [
-      streamId,
-      expectedCode(expected),
-      events.map((e) => e.eventId),
-      events.map((e) => e.type),
-      events.map((e) => e.schemaVersion),
-      events.map((e) => JSON.stringify(e.data)),
-      events.map((e) => JSON.stringify(e.metadata)),
-      events.map((e) => e.occurredAt),
-    ],
+    [streamId, expectedCode(expected), ...eventColumns(events)],
   );
   const row = rows[0];
   if (!row) throw new Error('append_events returned no row');
-  if (!row.appended) throw new WrongExpectedRevisionError(streamId, expected, row.revision === null ? null : Number(row.revision));
-  return {
-    nextRevision: Number(row.revision),
-    globalPosition: row.last_position,
-    logPosition: { commit: BigInt(row.txid), prepare: BigInt(row.last_position) },
-  };
+  const outcome = outcomeOf(row, streamId, expected);
+  if (!outcome.ok) throw outcome.error;
+  return outcome.result;
+};
+
+/** Several appends in one transaction (one round trip): an outcome per append, in order. */
+export const appendBatch = async (db: Queryable, requests: readonly AppendRequest[]): Promise<AppendOutcome[]> => {
+  requests.forEach(checkRequest);
+  const { rows } = await db.query<AppendRow & { idx: number }>(
+    'SELECT idx, appended, revision, last_position, txid::text AS txid FROM append_batch($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+    [
+      requests.map((r) => r.streamId),
+      requests.map((r) => expectedCode(r.expected)),
+      requests.map((r) => r.events.length),
+      ...eventColumns(requests.flatMap((r) => r.events)),
+    ],
+  );
+  const byIndex = new Map(rows.map((row) => [row.idx, row]));
+  return requests.map((request, i) => {
+    const row = byIndex.get(i + 1);
+    if (!row) throw new Error(`append_batch returned no row for append ${i + 1} of ${requests.length}`);
+    return outcomeOf(row, request.streamId, request.expected);
+  });
 };
 
 export class PostgresEventStore implements EventStore {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly groupCommit: GroupCommit;
 
-  append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    return appendEvents(this.pool, streamId, events, expected);
+  constructor(
+    private readonly pool: pg.Pool,
+    groupCommit: GroupCommitOptions = DEFAULT_GROUP_COMMIT,
+  ) {
+    this.groupCommit = new GroupCommit(
+      (request) => appendEvents(this.pool, request.streamId, request.events, request.expected),
+      (requests) => appendBatch(this.pool, requests),
+      groupCommit,
+    );
+  }
+
+  /** Group-committed with the appends that arrive at the same time (see GroupCommit). */
+  async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    checkRequest({ streamId, events, expected });
+    return this.groupCommit.submit({ streamId, events, expected });
   }
 
   async readStream(streamId: string, fromRevision = 0): Promise<StoredEvent[]> {

@@ -3,6 +3,7 @@ import { readModels } from './002-read-models.js';
 import { relayCheckpoints } from './003-relay.js';
 import { idempotencyKeys } from './004-idempotency.js';
 import { paymentSaga } from './005-payment-saga.js';
+import { groupCommit } from './006-group-commit.js';
 
 export interface Migration {
   readonly id: string;
@@ -10,4 +11,4 @@ export interface Migration {
 }
 
 /** In order of application; never edit one that has shipped, add the next. */
-export const MIGRATIONS: readonly Migration[] = [eventStore, readModels, relayCheckpoints, idempotencyKeys, paymentSaga];
+export const MIGRATIONS: readonly Migration[] = [eventStore, readModels, relayCheckpoints, idempotencyKeys, paymentSaga, groupCommit];

@@ -1,0 +1,45 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { config } from '#infra/config/config';
+import type { Pool } from '#infra/postgres/pool';
+import { resetDatabase } from './lib/database.js';
+import { judge, machine, table, type Figure } from './lib/report.js';
+import { storeAppend, type BenchContext } from './scenarios/store-append.js';
+
+const SCENARIOS: Record<string, (context: BenchContext, pool: Pool) => Promise<Figure[]>> = {
+  'store-append': storeAppend,
+};
+
+const usage = `npm run bench [-- --quick] [-- --only ${Object.keys(SCENARIOS).join(',')}]`;
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? '').split(',').filter(Boolean) : Object.keys(SCENARIOS);
+const unknown = only.filter((name) => !(name in SCENARIOS));
+if (unknown.length || args.some((a, i) => a.startsWith('--') && !['--quick', '--only'].includes(a) && args[i - 1] !== '--only')) {
+  console.error(`Unknown scenario or option. Usage: ${usage}`);
+  process.exit(2);
+}
+
+const context: BenchContext = { quick, databaseUrl: config.databaseUrl, log: (line) => console.log(`  ${line}`) };
+const started = new Date();
+const figures: Figure[] = [];
+let info: Record<string, unknown> = {};
+for (const name of only) {
+  console.log(`${name}${quick ? ' (quick)' : ''}`);
+  const pool = await resetDatabase(context.databaseUrl);
+  try {
+    if (!Object.keys(info).length) info = await machine(pool, config.elasticsearchUrl, process.env['KAFKA_VERSION'] ?? 'unknown');
+    figures.push(...(await SCENARIOS[name]!(context, pool)));
+  } finally {
+    await pool.end();
+  }
+}
+
+const judged = figures.map(judge);
+console.log(`\n${table(judged)}\n`);
+mkdirSync('bench/results', { recursive: true });
+const file = `bench/results/${started.toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`;
+const seconds = (Date.now() - started.getTime()) / 1000;
+writeFileSync(file, `${JSON.stringify({ startedAt: started.toISOString(), seconds, quick, scenarios: only, machine: info, figures: judged }, null, 2)}\n`);
+console.log(`${judged.length} figures in ${Math.round(seconds)} s; written to ${file}`);

@@ -1,0 +1,124 @@
+import type { NewEvent } from '#events';
+import { WrongExpectedRevisionError, type AppendResult } from '../event-store.port.js';
+import { GroupCommit, type AppendOutcome, type AppendRequest } from './group-commit.js';
+
+const event = (id: string): NewEvent => ({ eventId: id, type: 'Probe', schemaVersion: 1, occurredAt: '2026-01-01T00:00:00.000Z', data: {}, metadata: { correlationId: id, causationId: null } });
+const request = (streamId: string, id = streamId): AppendRequest => ({ streamId, events: [event(id)], expected: 'any' });
+const result = (n: number): AppendResult => ({ nextRevision: n, globalPosition: String(n), logPosition: { commit: 1n, prepare: BigInt(n) } });
+
+/** Commit functions that record what they were given and finish only when told to. */
+const recorder = () => {
+  const calls: { kind: 'one' | 'many'; streams: string[]; finish: () => void }[] = [];
+  const gate = <T>(kind: 'one' | 'many', streams: string[], value: () => T): Promise<T> =>
+    new Promise((resolve) => calls.push({ kind, streams, finish: () => resolve(value()) }));
+  return {
+    calls,
+    one: (r: AppendRequest) => gate('one', [r.streamId], () => result(0)),
+    many: (rs: readonly AppendRequest[]) => gate('many', rs.map((r) => r.streamId), () => rs.map((_, i): AppendOutcome => ({ ok: true, result: result(i) }))),
+  };
+};
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+describe('GroupCommit', () => {
+  it('commits an append alone when a slot is free, and the appends that arrive meanwhile together', async () => {
+    const r = recorder();
+    const group = new GroupCommit(r.one, r.many, { maxBatch: 10, maxInFlight: 1 });
+    const first = group.submit(request('a'));
+    const rest = ['b', 'c', 'd'].map((s) => group.submit(request(s)));
+    await tick();
+    expect(r.calls.map((c) => [c.kind, c.streams])).toEqual([['one', ['a']]]);
+    r.calls[0]!.finish();
+    await first;
+    await tick();
+    expect(r.calls.map((c) => [c.kind, c.streams])).toEqual([['one', ['a']], ['many', ['b', 'c', 'd']]]);
+    r.calls[1]!.finish();
+    expect((await Promise.all(rest)).map((x) => x.nextRevision)).toEqual([0, 1, 2]);
+  });
+
+  it('never runs more than maxInFlight transactions, nor puts more than maxBatch appends in one', async () => {
+    const r = recorder();
+    const group = new GroupCommit(r.one, r.many, { maxBatch: 3, maxInFlight: 2 });
+    const all = Array.from({ length: 9 }, (_, i) => group.submit(request(`s${i}`)));
+    await tick();
+    expect(r.calls.map((c) => c.streams)).toEqual([['s0'], ['s1']]);
+    r.calls[0]!.finish();
+    await tick();
+    expect(r.calls.map((c) => c.streams)).toEqual([['s0'], ['s1'], ['s2', 's3', 's4']]);
+    r.calls[1]!.finish();
+    await tick();
+    expect(r.calls[3]!.streams).toEqual(['s5', 's6', 's7']);
+    r.calls[2]!.finish();
+    await tick();
+    expect(r.calls[4]!.streams).toEqual(['s8']);
+    r.calls[3]!.finish();
+    r.calls[4]!.finish();
+    expect(await Promise.all(all)).toHaveLength(9);
+    expect(r.calls).toHaveLength(5);
+  });
+
+  it('puts one append per stream in a batch, and keeps each stream’s appends in order', async () => {
+    const r = recorder();
+    const group = new GroupCommit(r.one, r.many, { maxBatch: 10, maxInFlight: 1 });
+    const blocker = group.submit(request('x'));
+    const later = ['a', 'a', 'b', 'a', 'c', 'b'].map((s, i) => group.submit(request(s, `${s}${i}`)));
+    await tick();
+    r.calls[0]!.finish();
+    await blocker;
+    await tick();
+    expect(r.calls[1]!.streams).toEqual(['a', 'b', 'c']);
+    r.calls[1]!.finish();
+    await tick();
+    expect(r.calls[2]!.streams).toEqual(['a', 'b']);
+    r.calls[2]!.finish();
+    await tick();
+    expect(r.calls[3]!.kind).toBe('one');
+    expect(r.calls[3]!.streams).toEqual(['a']);
+    r.calls[3]!.finish();
+    await Promise.all(later);
+  });
+
+  it('fails only the append whose outcome is an error', async () => {
+    const conflict = new WrongExpectedRevisionError('b', 3, 5);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const group = new GroupCommit(
+      () => held.then(() => result(0)),
+      (rs) => Promise.resolve(rs.map((r, i): AppendOutcome => (r.streamId === 'b' ? { ok: false, error: conflict } : { ok: true, result: result(i) }))),
+      { maxBatch: 10, maxInFlight: 1 },
+    );
+    const blocker = group.submit(request('blocker'));
+    const settled = Promise.allSettled(['a', 'b', 'c'].map((s) => group.submit(request(s))));
+    release();
+    await blocker;
+    const [a, b, c] = await settled;
+    expect(a).toEqual({ status: 'fulfilled', value: result(0) });
+    expect(b).toEqual({ status: 'rejected', reason: conflict });
+    expect(c).toEqual({ status: 'fulfilled', value: result(2) });
+  });
+
+  it('when a batch fails as a whole, commits each of its appends alone, so each gets its own outcome', async () => {
+    const alone: string[] = [];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const group = new GroupCommit(
+      async (r) => {
+        alone.push(r.streamId);
+        if (r.streamId === 'blocker') await held;
+        if (r.streamId === 'b') throw new Error('duplicate key value violates unique constraint "events_event_id_key"');
+        return result(0);
+      },
+      () => Promise.reject(new Error('duplicate key value violates unique constraint "events_event_id_key"')),
+      { maxBatch: 10, maxInFlight: 1 },
+    );
+    const blocker = group.submit(request('blocker'));
+    const settled = Promise.allSettled(['a', 'b', 'c'].map((s) => group.submit(request(s))));
+    release();
+    await blocker;
+    const [a, b, c] = await settled;
+    expect(alone).toEqual(['blocker', 'a', 'b', 'c']);
+    expect(a.status).toBe('fulfilled');
+    expect(b.status).toBe('rejected');
+    expect(c.status).toBe('fulfilled');
+  });
+});

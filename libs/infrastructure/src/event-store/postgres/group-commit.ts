@@ -1,0 +1,114 @@
+import type { NewEvent } from '#events';
+import type { AppendResult, ExpectedRevision } from '../event-store.port.js';
+
+export interface AppendRequest {
+  readonly streamId: string;
+  readonly events: readonly NewEvent[];
+  readonly expected: ExpectedRevision;
+}
+
+/** One append's outcome within a batch: its result, or the error that fails it alone. */
+export type AppendOutcome = { readonly ok: true; readonly result: AppendResult } | { readonly ok: false; readonly error: Error };
+
+export interface GroupCommitOptions {
+  /** Most appends committed by one transaction. */
+  readonly maxBatch: number;
+  /** Most batch transactions running at once (each holds a pooled connection while it runs). */
+  readonly maxInFlight: number;
+}
+
+export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 128, maxInFlight: 2 };
+
+interface Waiting extends AppendRequest {
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit for appends, as databases do for their write-ahead logs. An append that finds a
+ * free slot is committed at once, alone; appends that arrive while `maxInFlight` transactions are
+ * running wait together and are then committed by one transaction. Under load the commits (and
+ * their WAL flushes and notifications) are shared; alone, an append pays nothing extra.
+ *
+ * `commitOne` commits one append; `commitMany` commits several appends to distinct streams in one
+ * transaction and returns one outcome per append, in order. When `commitMany` itself fails (a duplicate event id aborts the
+ * whole statement, say), each append of that batch is committed on its own, so whatever was wrong
+ * fails only the append it belongs to; nothing was committed by the failed batch.
+ */
+export class GroupCommit {
+  private waiting: Waiting[] = [];
+  private inFlight = 0;
+
+  constructor(
+    private readonly commitOne: (request: AppendRequest) => Promise<AppendResult>,
+    private readonly commitMany: (requests: readonly AppendRequest[]) => Promise<AppendOutcome[]>,
+    private readonly options: GroupCommitOptions = DEFAULT_GROUP_COMMIT,
+  ) {
+    if (options.maxBatch < 1 || options.maxInFlight < 1) throw new RangeError('group commit needs maxBatch and maxInFlight of at least 1');
+  }
+
+  submit(request: AppendRequest): Promise<AppendResult> {
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.waiting.push({ ...request, resolve, reject });
+      this.drain();
+    });
+  }
+
+  private drain(): void {
+    while (this.inFlight < this.options.maxInFlight && this.waiting.length) {
+      const batch = this.nextBatch();
+      this.inFlight++;
+      void this.commit(batch).finally(() => {
+        this.inFlight--;
+        this.drain();
+      });
+    }
+  }
+
+  /**
+   * The oldest waiting appends, at most one per stream: a second append to a stream waits for the
+   * next batch (it may depend on the first's outcome), and so do the later ones to that stream, so
+   * each stream's appends keep their order.
+   */
+  private nextBatch(): Waiting[] {
+    const batch: Waiting[] = [];
+    const streams = new Set<string>();
+    const rest: Waiting[] = [];
+    for (const waiting of this.waiting) {
+      if (batch.length < this.options.maxBatch && !streams.has(waiting.streamId)) {
+        batch.push(waiting);
+        streams.add(waiting.streamId);
+      } else {
+        rest.push(waiting);
+      }
+    }
+    this.waiting = rest;
+    return batch;
+  }
+
+  private async commit(batch: readonly Waiting[]): Promise<void> {
+    if (batch.length === 1) return this.alone(batch[0]!);
+    let outcomes: AppendOutcome[];
+    try {
+      outcomes = await this.commitMany(batch);
+    } catch {
+      await Promise.all(batch.map((waiting) => this.alone(waiting)));
+      return;
+    }
+    batch.forEach((waiting, i) => {
+      const outcome = outcomes[i];
+      if (!outcome) waiting.reject(new Error(`group commit returned no outcome for append ${i} of ${batch.length}`));
+      else if (outcome.ok) waiting.resolve(outcome.result);
+      else waiting.reject(outcome.error);
+    });
+  }
+
+  private async alone(waiting: Waiting): Promise<void> {
+    try {
+      waiting.resolve(await this.commitOne(waiting));
+    } catch (error) {
+      waiting.reject(error);
+    }
+  }
+}
+
