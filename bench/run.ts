@@ -3,10 +3,17 @@ import { config } from '#infra/config/config';
 import type { Pool } from '#infra/postgres/pool';
 import { resetDatabase } from './lib/database.js';
 import { judge, machine, table, type Figure } from './lib/report.js';
+import { endToEnd, httpAppend } from './scenarios/http.js';
+import { rebuild } from './scenarios/rebuild.js';
+import { relay } from './scenarios/relay.js';
 import { storeAppend, type BenchContext } from './scenarios/store-append.js';
 
 const SCENARIOS: Record<string, (context: BenchContext, pool: Pool) => Promise<Figure[]>> = {
   'store-append': storeAppend,
+  'http-append': httpAppend,
+  'end-to-end': endToEnd,
+  relay,
+  rebuild,
 };
 
 const usage = `npm run bench [-- --quick] [-- --only ${Object.keys(SCENARIOS).join(',')}]`;

@@ -1,14 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export type AppName = 'command-api' | 'query-api' | 'projector';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const PORTS: Record<AppName, number> = { 'command-api': 3100, 'query-api': 3101, projector: 3102 };
+/** The repository: the nearest directory up from here with a package.json (from test/ or dist/test/). */
+const findRoot = (from: string): string => (existsSync(resolve(from, 'package.json')) ? from : findRoot(dirname(from)));
+const ROOT = findRoot(fileURLToPath(new URL('.', import.meta.url)));
 
-export const baseUrl = (app: AppName): string => `http://127.0.0.1:${PORTS[app]}`;
+export type Ports = Record<AppName, number>;
+const TEST_PORTS: Ports = { 'command-api': 3100, 'query-api': 3101, projector: 3102 };
+
+export const baseUrl = (app: AppName, ports: Ports = TEST_PORTS): string => `http://127.0.0.1:${ports[app]}`;
 
 /** One of the built apps (dist/, made by `npm test`) running as a real process. */
 export class AppProcess {
@@ -17,28 +21,35 @@ export class AppProcess {
   constructor(
     readonly name: AppName,
     private readonly env: Record<string, string> = {},
+    private readonly ports: Ports = TEST_PORTS,
+    /** Log files are .local/logs/<logPrefix>-<app>.log. */
+    private readonly logPrefix = 'test',
   ) {}
+
+  private get logName(): string {
+    return `${this.logPrefix}-${this.name}`;
+  }
 
   async start(): Promise<void> {
     const entry = resolve(ROOT, `dist/apps/${this.name}/src/main.js`);
     if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first (npm test does)`);
     mkdirSync(resolve(ROOT, '.local/logs'), { recursive: true });
-    const log = openSync(resolve(ROOT, `.local/logs/test-${this.name}.log`), 'a');
+    const log = openSync(resolve(ROOT, `.local/logs/${this.logName}.log`), 'a');
     this.child = spawn(process.execPath, [entry], {
       cwd: ROOT,
       stdio: ['ignore', log, log],
       env: {
         ...process.env,
         APP_NAME: this.name,
-        COMMAND_API_PORT: String(PORTS['command-api']),
-        QUERY_API_PORT: String(PORTS['query-api']),
-        PROJECTOR_PORT: String(PORTS.projector),
+        COMMAND_API_PORT: String(this.ports['command-api']),
+        QUERY_API_PORT: String(this.ports['query-api']),
+        PROJECTOR_PORT: String(this.ports.projector),
         ...this.env,
       },
     });
     await waitUntil(async () => {
-      if (this.child?.exitCode !== null) throw new Error(`${this.name} exited with ${this.child?.exitCode}; see .local/logs/test-${this.name}.log`);
-      return (await fetch(`${baseUrl(this.name)}/health`).catch(() => null))?.ok === true;
+      if (this.child?.exitCode !== null) throw new Error(`${this.name} exited with ${this.child?.exitCode}; see .local/logs/${this.logName}.log`);
+      return (await fetch(`${baseUrl(this.name, this.ports)}/health`).catch(() => null))?.ok === true;
     }, 60_000, `${this.name} to answer /health`);
   }
 

@@ -1,5 +1,5 @@
 import { parseStreamId, upcastEnvelope, type EventEnvelope, type KnownEvent } from '#events';
-import { comparePositions, START_OF_LOG, type EventStore, type LogPosition, type StoredEvent } from '#infra/event-store/event-store.port';
+import { comparePositions, START_OF_LOG, type EventStore, type LogPosition, type ReadAllPage, type StoredEvent } from '#infra/event-store/event-store.port';
 import type { Pool, PoolClient } from '#infra/postgres/pool';
 import { qualified, type ApplyOutcome, type Projection } from '../projections/projection.js';
 
@@ -61,21 +61,36 @@ export const applyUntil = async (
   totals: Totals,
 ): Promise<{ position: LogPosition; read: number }> => {
   let position = from;
-  let read = 0;
+  let count = 0;
+  const batchSize = options.batchSize ?? 2000;
+  // The next page is read while this one is applied: reading and writing overlap.
+  const read = (after: LogPosition): Promise<ReadAllPage> => {
+    const page = options.store.readAll(after, batchSize);
+    page.catch(() => undefined); // awaited below; a failure while a page is applied is not unhandled
+    return page;
+  };
+  let next = read(position);
   for (;;) {
-    const page = await options.store.readAll(position, options.batchSize ?? 2000);
+    const page = await next;
     const inBound = page.events.filter((e) => comparePositions(e.logPosition, bound) < 0);
-    const events = relevant(applier.categories, inBound);
-    if (events.length) {
-      const outcome = await applier.apply(events);
-      totals.applied += outcome.applied;
-      totals.rejected += outcome.rejected.length;
-    }
-    read += inBound.length;
-    totals.read += inBound.length;
+    const last = inBound.length === 0 || inBound.length < page.events.length;
     position = inBound.at(-1)?.logPosition ?? position;
+    if (!last) next = read(position);
+    const events = relevant(applier.categories, inBound);
+    try {
+      if (events.length) {
+        const outcome = await applier.apply(events);
+        totals.applied += outcome.applied;
+        totals.rejected += outcome.rejected.length;
+      }
+    } catch (error) {
+      if (!last) await next.catch(() => undefined);
+      throw error;
+    }
+    count += inBound.length;
+    totals.read += inBound.length;
     options.onProgress?.({ read: totals.read, applied: totals.applied, total: Math.max(totals.total, totals.read) });
-    if (inBound.length === 0 || inBound.length < page.events.length) return { position, read };
+    if (last) return { position, read: count };
   }
 };
 

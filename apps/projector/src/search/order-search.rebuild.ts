@@ -23,14 +23,18 @@ export const rebuildOrderSearch = async (es: Elasticsearch, alias: string, optio
     const previous = await indexBehind(es, alias);
     const index = newIndexName(alias);
     await createIndex(es, index);
-    const writer = new OrderSearchWriter(es, options.store);
-    const applier: Applier = { categories: ORDER_SEARCH_PROJECTION.categories, apply: (events) => writer.apply(index, events) };
+    // Until the alias points at the new index, this rebuild is its only writer.
+    const builder = new OrderSearchWriter(es, options.store, { exclusive: true });
+    const build: Applier = { categories: ORDER_SEARCH_PROJECTION.categories, apply: (events) => builder.apply(index, events) };
     const totals = { read: 0, applied: 0, rejected: 0, total: await countEvents(options.pool) };
-    const built = await catchUp(applier, START_OF_LOG, options, totals);
+    // Larger pages than the PostgreSQL rebuild's: an order touched again within a page is written once.
+    const built = await catchUp(build, START_OF_LOG, { ...options, batchSize: options.batchSize ?? 10_000 }, totals);
     await es.indices.updateAliases({
       actions: [...(previous ? [{ remove: { index: previous, alias } }] : []), { add: { index, alias } }],
     });
     // Everything the live consumer applied to the old index came from the store, below this head.
+    const writer = new OrderSearchWriter(es, options.store);
+    const applier: Applier = { categories: ORDER_SEARCH_PROJECTION.categories, apply: (events) => writer.apply(index, events) };
     const { position } = await applyUntil(applier, built, await options.store.readableHead(), options, totals);
     await es.indices.refresh({ index });
     if (previous) await es.indices.delete({ index: previous });

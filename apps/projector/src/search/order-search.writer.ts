@@ -12,6 +12,13 @@ export class TransientBulkError extends Error {
 
 type Rejected = ApplyOutcome['rejected'][number];
 
+interface Write {
+  readonly id: string;
+  readonly row: OrderHistoryRow;
+  readonly doc: OrderSearchDocument;
+  readonly events: EventEnvelope<OrderEvent>[];
+}
+
 const fold = (row: OrderHistoryRow | null, events: readonly EventEnvelope<OrderEvent>[]): OrderHistoryRow | null =>
   events.reduce<OrderHistoryRow | null>((current, event) => evolveOrderHistory(current, event), row);
 
@@ -22,10 +29,24 @@ const fold = (row: OrderHistoryRow | null, events: readonly EventEnvelope<OrderE
  * new events; when they do not follow on (a gap, or no document yet for a later event) the order
  * is folded again from its stream in the event store, the source of truth.
  */
+export interface OrderSearchWriterOptions {
+  /**
+   * Only this writer writes to the index (a rebuild filling its new index before the alias points
+   * at it). It then remembers the documents it wrote (up to `cacheSize`, the oldest forgotten
+   * first) and knows an order whose events start at revision 0 has no document yet: it reads back
+   * from Elasticsearch only the orders it has forgotten.
+   */
+  readonly exclusive?: boolean;
+  readonly cacheSize?: number;
+}
+
 export class OrderSearchWriter {
+  private readonly written = new Map<string, OrderHistoryRow>();
+
   constructor(
     private readonly es: Elasticsearch,
     private readonly store: EventStore,
+    private readonly options: OrderSearchWriterOptions = {},
   ) {}
 
   async apply(index: string, events: readonly EventEnvelope<KnownEvent>[], options: { refresh?: boolean } = {}): Promise<ApplyOutcome> {
@@ -35,11 +56,11 @@ export class OrderSearchWriter {
       byOrder.set(id, [...(byOrder.get(id) ?? []), event].sort((a, b) => a.streamRevision - b.streamRevision));
     }
     if (byOrder.size === 0) return { applied: 0, skipped: 0, rejected: [] };
-    const current = await this.current(index, [...byOrder.keys()]);
+    const current = await this.current(index, byOrder);
     let applied = 0;
     let skipped = 0;
     const rejected: Rejected[] = [];
-    const writes: { id: string; doc: OrderSearchDocument; events: EventEnvelope<OrderEvent>[] }[] = [];
+    const writes: Write[] = [];
     for (const [id, orderEvents] of byOrder) {
       const known = current.get(id) ?? null;
       const pending = orderEvents.filter((e) => e.streamRevision > (known?.revision ?? -1));
@@ -49,7 +70,7 @@ export class OrderSearchWriter {
         const follows = pending[0]!.streamRevision === (known?.revision ?? -1) + 1;
         const row = follows ? fold(known, pending) : await this.fromStore(id, pending.at(-1)!.streamRevision);
         if (!row) continue;
-        writes.push({ id, doc: toSearchDocument(row), events: pending });
+        writes.push({ id, row, doc: toSearchDocument(row), events: pending });
       } catch (error) {
         if (!(error instanceof ProjectionError)) throw error;
         rejected.push(...pending.map((event) => ({ event: event, error })));
@@ -64,9 +85,18 @@ export class OrderSearchWriter {
     return { applied, skipped, rejected };
   }
 
-  private async current(index: string, ids: readonly string[]): Promise<Map<string, OrderHistoryRow>> {
-    const { docs } = await this.es.mget<OrderSearchDocument>({ index, ids: [...ids], realtime: true });
+  private async current(index: string, byOrder: ReadonlyMap<string, readonly EventEnvelope<OrderEvent>[]>): Promise<Map<string, OrderHistoryRow>> {
     const found = new Map<string, OrderHistoryRow>();
+    let ids = [...byOrder.keys()];
+    if (this.options.exclusive) {
+      ids = ids.filter((id) => {
+        const remembered = this.written.get(id);
+        if (remembered) found.set(id, remembered);
+        return !remembered && byOrder.get(id)![0]!.streamRevision > 0;
+      });
+      if (ids.length === 0) return found;
+    }
+    const { docs } = await this.es.mget<OrderSearchDocument>({ index, ids, realtime: true });
     for (const doc of docs) {
       if ('found' in doc && doc.found && doc._source) found.set(doc._id, fromSearchDocument(doc._source));
     }
@@ -80,7 +110,18 @@ export class OrderSearchWriter {
     return fold(null, events);
   }
 
-  private async bulk(index: string, writes: readonly { id: string; doc: OrderSearchDocument; events: EventEnvelope<OrderEvent>[] }[], refresh: boolean) {
+  private remember(write: Write): void {
+    if (!this.options.exclusive) return;
+    this.written.delete(write.id);
+    this.written.set(write.id, write.row);
+    const limit = this.options.cacheSize ?? 200_000;
+    for (const oldest of this.written.keys()) {
+      if (this.written.size <= limit) break;
+      this.written.delete(oldest);
+    }
+  }
+
+  private async bulk(index: string, writes: readonly Write[], refresh: boolean) {
     const response = await this.es.bulk({
       refresh,
       operations: writes.flatMap(({ id, doc }) => [{ index: { _index: index, _id: id, version: doc.revision, version_type: 'external' as const } }, doc]),
@@ -93,6 +134,7 @@ export class OrderSearchWriter {
       const write = writes[i]!;
       if (!result?.error) {
         applied += write.events.length;
+        this.remember(write);
       } else if (result.status === 409) {
         skipped += write.events.length; // a newer (or the same) revision is already indexed
       } else if (result.status === 429 || result.status >= 500) {

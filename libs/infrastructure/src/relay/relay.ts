@@ -1,13 +1,19 @@
 import { CompressionTypes, type Kafka } from 'kafkajs';
 import type pg from 'pg';
 import { EVENTS_APPENDED_CHANNEL } from '../event-store/postgres/postgres-event-store.js';
-import type { EventStore, LogPosition } from '../event-store/event-store.port.js';
+import type { EventStore, LogPosition, ReadAllPage } from '../event-store/event-store.port.js';
 import { START_OF_LOG } from '../event-store/event-store.port.js';
 import { createLogger } from '../logging/logger.js';
 import { toTopicMessages } from './kafka-message.js';
 import { connectRelayProducer, kafkaProducePolicy } from './produce-policy.js';
 
 const RELAY_LOCK = 7_261_002;
+
+/** A promise awaited later: its failure is not reported as unhandled in the meantime. */
+const handled = <T>(promise: Promise<T>): Promise<T> => {
+  promise.catch(() => undefined);
+  return promise;
+};
 const log = createLogger('relay');
 
 export interface RelayOptions {
@@ -103,23 +109,46 @@ export class Relay implements EventRelay {
 
   private async publishWhileLeader(session: pg.PoolClient, isBroken: () => boolean): Promise<void> {
     const producer = await connectRelayProducer(this.kafka);
-    const onNotify = (): void => this.wake?.();
+    // Set by a notification, cleared when a read starts: an append that committed after a
+    // prefetched read began is read again at once, not after the poll interval.
+    let appended = false;
+    const onNotify = (): void => {
+      appended = true;
+      this.wake?.();
+    };
     session.on('notification', onNotify);
     await session.query(`LISTEN ${EVENTS_APPENDED_CHANNEL}`);
     try {
       let position = await this.loadCheckpoint(session);
-      while (!this.stopping && !isBroken()) {
-        const page = await this.store.readAll(position, this.options.batchSize);
-        if (page.events.length === 0) {
-          await this.sleep(this.options.pollIntervalMs);
-          continue;
+      // The next page is read while this one is produced, and a checkpoint is written while the
+      // next batch is produced: the checkpoints still follow the acks, in order, on one connection.
+      const read = (after: LogPosition): Promise<ReadAllPage> => {
+        appended = false;
+        return handled(this.store.readAll(after, this.options.batchSize));
+      };
+      let next = read(position);
+      let saving: Promise<void> = Promise.resolve();
+      try {
+        while (!this.stopping && !isBroken()) {
+          const page = await next;
+          if (page.events.length === 0) {
+            await saving;
+            if (!appended) await this.sleep(this.options.pollIntervalMs);
+            next = read(position);
+            continue;
+          }
+          next = read(page.next);
+          // Awaited batch by batch: concurrent sends on one idempotent producer can fail with
+          // OUT_OF_ORDER_SEQUENCE_NUMBER.
+          await this.produce.execute(() => producer.sendBatch({ topicMessages: toTopicMessages(page.events), acks: -1, compression: CompressionTypes.None }));
+          await saving;
+          saving = handled(this.saveCheckpoint(session, page.next));
+          position = page.next;
+          this.published += page.events.length;
         }
-        // Awaited batch by batch: concurrent sends on one idempotent producer can fail with
-        // OUT_OF_ORDER_SEQUENCE_NUMBER.
-        await this.produce.execute(() => producer.sendBatch({ topicMessages: toTopicMessages(page.events), acks: -1, compression: CompressionTypes.None }));
-        await this.saveCheckpoint(session, page.next);
-        position = page.next;
-        this.published += page.events.length;
+        await saving;
+      } finally {
+        await Promise.allSettled([next, saving]);
       }
     } finally {
       session.off('notification', onNotify);

@@ -117,8 +117,8 @@ describe('GroupCommit', () => {
     await blocker;
     const [a, b, c] = await settled;
     expect(alone).toEqual(['blocker', 'a', 'b', 'c']);
-    expect(a.status).toBe('fulfilled');
-    expect(b.status).toBe('rejected');
-    expect(c.status).toBe('fulfilled');
+    expect(a!.status).toBe('fulfilled');
+    expect(b!.status).toBe('rejected');
+    expect(c!.status).toBe('fulfilled');
   });
 });

@@ -1,0 +1,137 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { config } from '#infra/config/config';
+import { createElasticsearch } from '#infra/elasticsearch/elasticsearch';
+import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-store';
+import type { Pool } from '#infra/postgres/pool';
+import { PROJECTIONS } from '../../apps/projector/src/projections/registry.js';
+import { rebuildProjection } from '../../apps/projector/src/rebuild/rebuild.js';
+import { createIndex } from '../../apps/projector/src/search/order-search.index.js';
+import { rebuildOrderSearch } from '../../apps/projector/src/search/order-search.rebuild.js';
+import type { Figure } from '../lib/report.js';
+import { secondsSince } from '../lib/stats.js';
+import { generateEvents, storeGenerated } from '../lib/workload.js';
+import type { BenchContext } from './store-append.js';
+
+/** The read bound: every event, in log order, through a plain server-side cursor. */
+const cursorRead = async (pool: Pool): Promise<number> => {
+  const client = await pool.connect();
+  try {
+    const start = process.hrtime.bigint();
+    await client.query('BEGIN');
+    await client.query(
+      `DECLARE events_cursor NO SCROLL CURSOR FOR
+       SELECT global_position, transaction_id::text, event_id, stream_id, stream_revision, type, schema_version, data, metadata, occurred_at
+       FROM events ORDER BY transaction_id, global_position`,
+    );
+    for (;;) {
+      const page = await client.query('FETCH 2000 FROM events_cursor');
+      if (!page.rowCount) break;
+    }
+    await client.query('COMMIT');
+    return secondsSince(start);
+  } finally {
+    client.release();
+  }
+};
+
+/** The write bound: the rebuilt tables' rows, already in memory, COPYed into empty tables of the same shape. */
+const copyWrite = async (pool: Pool, tables: readonly string[]): Promise<number> => {
+  const client = await pool.connect();
+  try {
+    let seconds = 0;
+    for (const table of tables) {
+      const chunks: Buffer[] = [];
+      const out = client.query(copyTo(`COPY ${table} TO STDOUT`));
+      for await (const chunk of out) chunks.push(chunk as Buffer);
+      await client.query(`DROP TABLE IF EXISTS bench_copy_${table}; CREATE TABLE bench_copy_${table} (LIKE ${table} INCLUDING ALL)`);
+      const start = process.hrtime.bigint();
+      await pipeline(Readable.from(chunks), client.query(copyFrom(`COPY bench_copy_${table} FROM STDIN`)));
+      seconds += secondsSince(start);
+      await client.query(`DROP TABLE bench_copy_${table}`);
+    }
+    return seconds;
+  } finally {
+    client.release();
+  }
+};
+
+/**
+ * Scenario 5: `projections rebuild` (the same functions the CLI calls) over a log of generated
+ * events, per projection. PostgreSQL read models: against a plain cursor read of the events plus
+ * a COPY of the rows the rebuild produced (read + write bound), with a target of 50,000 events/s.
+ * Order search: against a raw bulk load of the same final documents with the same client.
+ */
+export const rebuild = async (context: BenchContext, pool: Pool): Promise<Figure[]> => {
+  const count = context.quick ? 100_000 : 1_000_000;
+  const generatedStart = process.hrtime.bigint();
+  await storeGenerated(pool, generateEvents(count, 5));
+  context.log(`${count} events stored in ${secondsSince(generatedStart).toFixed(1)} s (set-up)`);
+  const store = new PostgresEventStore(pool);
+  const figures: Figure[] = [];
+  const readSeconds = await cursorRead(pool);
+  context.log(`cursor read: ${Math.round(count / readSeconds)} events/s`);
+
+  for (const projection of PROJECTIONS) {
+    const start = process.hrtime.bigint();
+    const result = await rebuildProjection(projection, { pool, store });
+    const seconds = secondsSince(start);
+    const copySeconds = await copyWrite(pool, projection.tables);
+    const bound = count / (readSeconds + copySeconds);
+    context.log(`${projection.name}: ${Math.round(count / seconds)} events/s (applied ${result.applied}); read + COPY bound ${Math.round(bound)} events/s`);
+    figures.push({
+      scenario: 'rebuild',
+      case: `${projection.name}, ${count.toLocaleString('en-US')} events`,
+      metric: 'events/s',
+      value: count / seconds,
+      unit: '/s',
+      baseline: { name: 'cursor read + COPY', value: bound },
+      target: { on: 'value', atLeast: 50_000 },
+      details: { events: count, applied: result.applied, seconds, readBoundPerSecond: count / readSeconds, copyBoundPerSecond: count / copySeconds },
+    });
+  }
+
+  const es = createElasticsearch(config.elasticsearchUrl, 60_000);
+  try {
+    const alias = config.orderSearchAlias;
+    const start = process.hrtime.bigint();
+    const result = await rebuildOrderSearch(es, alias, { pool, store });
+    const seconds = secondsSince(start);
+    // The baseline's documents: the rebuilt index's, read out before its clock starts.
+    const docs: { id: string; source: unknown }[] = [];
+    const first = await es.search({ index: result.index, scroll: '2m', size: 5_000, sort: ['_doc'] });
+    let page = first;
+    while (page.hits.hits.length) {
+      for (const hit of page.hits.hits) docs.push({ id: hit._id!, source: hit._source });
+      page = await es.scroll({ scroll_id: page._scroll_id!, scroll: '2m' });
+    }
+    await es.clearScroll({ scroll_id: page._scroll_id! }).catch(() => undefined);
+    const raw = `${alias}-raw-bulk`;
+    await es.indices.delete({ index: raw }, { ignore: [404] });
+    await createIndex(es, raw);
+    const rawStart = process.hrtime.bigint();
+    for (let i = 0; i < docs.length; i += 1_000) {
+      const response = await es.bulk({ operations: docs.slice(i, i + 1_000).flatMap((d) => [{ index: { _index: raw, _id: d.id } }, d.source as object]) });
+      if (response.errors) throw new Error('the raw bulk load had errors');
+    }
+    await es.indices.refresh({ index: raw });
+    const rawSeconds = secondsSince(rawStart);
+    await es.indices.delete({ index: raw });
+    await es.indices.delete({ index: result.index });
+    context.log(`order-search: ${Math.round(count / seconds)} events/s, ${docs.length} documents; raw bulk of them ${Math.round(count / rawSeconds)} events/s`);
+    figures.push({
+      scenario: 'rebuild',
+      case: `order-search, ${count.toLocaleString('en-US')} events`,
+      metric: 'events/s',
+      value: count / seconds,
+      unit: '/s',
+      baseline: { name: 'raw bulk of the documents', value: count / rawSeconds },
+      target: { on: 'ratio', atLeast: 0.8 },
+      details: { events: count, documents: docs.length, seconds, rawSeconds, applied: result.applied },
+    });
+  } finally {
+    await es.close();
+  }
+  return figures;
+};
