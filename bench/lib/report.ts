@@ -86,8 +86,11 @@ const gitCommit = (): string => {
 
 /** What the figures were measured on: cores, memory, versions. */
 export const machine = async (pool: Pool, elasticsearchUrl: string, kafkaVersion: string): Promise<Record<string, unknown>> => {
-  const { rows } = await pool.query<{ version: string }>('SHOW server_version');
-  const es = (await fetch(elasticsearchUrl).then((r) => r.json()).catch(() => null)) as { version?: { number?: string } } | null;
+  const { rows } = await pool.query<{ server_version: string }>('SHOW server_version');
+  // The integ-test distribution has no `GET /`; the local node's info has its version.
+  const es = (await fetch(`${elasticsearchUrl}/_nodes/_local?filter_path=nodes.*.version`)
+    .then((r) => r.json())
+    .catch(() => null)) as { nodes?: Record<string, { version?: string }> } | null;
   const cpuList = cpus();
   return {
     cores: cpuList.length,
@@ -95,9 +98,9 @@ export const machine = async (pool: Pool, elasticsearchUrl: string, kafkaVersion
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     os: `${platform()} ${release()}`,
     node: process.version,
-    postgres: rows[0]?.version ?? 'unknown',
+    postgres: rows[0]?.server_version ?? 'unknown',
     kafka: kafkaVersion,
-    elasticsearch: es?.version?.number ?? 'unknown',
+    elasticsearch: Object.values(es?.nodes ?? {})[0]?.version ?? 'unknown',
     packages: Object.fromEntries(['pg', 'kafkajs', '@elastic/elasticsearch', 'autocannon', '@nestjs/core'].map((p) => [p, packageVersion(p)])),
     commit: gitCommit(),
   };

@@ -75,12 +75,12 @@ export const httpAppend = async (context: BenchContext, pool: Pool): Promise<Fig
     {
       scenario: 'http append',
       case: `deposits, ${accounts.length} accounts, ${CONNECTIONS} connections`,
-      metric: 'rate held, p99 < 50 ms',
-      value: held?.rate ?? 0,
+      metric: 'highest rate held, p99 < 50 ms',
+      value: held?.perSecond ?? 0,
       unit: '/s',
       baseline: base,
       target: { on: 'ratio', atLeast: 0.6 },
-      details: { steps, secondsPerStep: seconds, heldP99Ms: held?.p99 ?? null },
+      details: { steps, secondsPerStep: seconds, heldRateAsked: held?.rate ?? null, heldP99Ms: held?.p99 ?? null },
     },
     {
       scenario: 'http append',
