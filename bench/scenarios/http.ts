@@ -53,7 +53,8 @@ export const httpAppend = async (context: BenchContext, pool: Pool): Promise<Fig
   try {
     const path = (): string => `/accounts/${accounts[Math.floor(Math.random() * accounts.length)]}/deposits`;
     const url = baseUrl('command-api', PORTS);
-    await post(url, path, DEPOSIT, { rate: 200, seconds: 2, connections: CONNECTIONS }); // warm-up
+    // Warm-up (JIT, pools), so the first step measures the app and not its start.
+    await post(url, path, DEPOSIT, { rate: rates[0]!, seconds: context.quick ? 4 : 10, connections: CONNECTIONS });
     for (const rate of rates) {
       const step = await post(url, path, DEPOSIT, { rate, seconds, connections: CONNECTIONS });
       steps.push(step);
