@@ -23,24 +23,12 @@ export const resetDatabase = async (url: string): Promise<Pool> => {
   return pool;
 };
 
-/** A table shaped like `events` (same columns, keys and indexes), for the raw INSERT baselines. */
-export const createRawEventsTable = async (pool: Pool, name = 'raw_events'): Promise<void> => {
-  await pool.query(`
-    DROP TABLE IF EXISTS ${name};
-    CREATE TABLE ${name} (
-      global_position bigserial PRIMARY KEY,
-      transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
-      event_id uuid NOT NULL UNIQUE,
-      stream_id text NOT NULL,
-      stream_revision bigint NOT NULL,
-      type text NOT NULL,
-      schema_version integer NOT NULL,
-      data jsonb NOT NULL,
-      metadata jsonb NOT NULL,
-      occurred_at timestamptz NOT NULL,
-      UNIQUE (stream_id, stream_revision)
-    );
-    CREATE INDEX ${name}_log_order ON ${name} (transaction_id, global_position);`);
+/**
+ * `raw_events`, shaped like `events` (same columns, defaults, keys and indexes), for the raw
+ * INSERT baselines.
+ */
+export const createRawEventsTable = async (pool: Pool): Promise<void> => {
+  await pool.query('DROP TABLE IF EXISTS raw_events; CREATE TABLE raw_events (LIKE events INCLUDING ALL)');
 };
 
 const csvField = (value: string | number | null): string => {

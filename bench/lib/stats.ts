@@ -12,7 +12,7 @@ export const secondsSince = (start: bigint): number => Number(process.hrtime.big
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Runs `count` jobs on `concurrency` workers; `job(worker, i)` gets the worker and its own job index. */
+/** Runs `perWorker` jobs on each of `concurrency` workers; `job(worker, i)` gets the worker and its own job index. */
 export const runWorkers = async (concurrency: number, perWorker: number, job: (worker: number, i: number) => Promise<void>): Promise<void> => {
   await Promise.all(
     Array.from({ length: concurrency }, async (_, worker) => {

@@ -3,7 +3,6 @@ import { accountStreamId, CURRENT_SCHEMA_VERSION, type NewEvent } from '#events'
 import type { ExpectedRevision } from '#infra/event-store/event-store.port';
 import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-store';
 import { createPool, type Pool } from '#infra/postgres/pool';
-import { config } from '#infra/config/config';
 import type { Figure } from '../lib/report.js';
 import { median, percentile, runWorkers, secondsSince } from '../lib/stats.js';
 import { createRawEventsTable } from '../lib/database.js';
@@ -53,14 +52,15 @@ const seedExisting = async (pool: Pool, table: 'events' | 'raw_events', run: str
     for (const id of ids) await store.append(accountStreamId(id), [deposit(id)], 'no_stream');
     return;
   }
-  for (const id of ids) {
-    const e = deposit(id);
-    await pool.query(
-      `INSERT INTO raw_events (event_id, stream_id, stream_revision, type, schema_version, data, metadata, occurred_at) VALUES ($1, $2, 0, $3, $4, $5, $6, $7)`,
-      [e.eventId, accountStreamId(id), e.type, e.schemaVersion, JSON.stringify(e.data), JSON.stringify(e.metadata), e.occurredAt],
-    );
-  }
+  for (const id of ids) await insertRaw(pool, accountStreamId(id), 0, deposit(id));
 };
+
+/** One event row as one autocommitted single-row INSERT into `raw_events`. */
+const insertRaw = (pool: Pool, streamId: string, revision: number, e: NewEvent): Promise<unknown> =>
+  pool.query(
+    `INSERT INTO raw_events (event_id, stream_id, stream_revision, type, schema_version, data, metadata, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [e.eventId, streamId, revision, e.type, e.schemaVersion, JSON.stringify(e.data), JSON.stringify(e.metadata), e.occurredAt],
+  );
 
 const timed = async (concurrency: number, perWorker: number, job: (w: number, i: number) => Promise<void>): Promise<Run> => {
   const latencies: number[] = [];
@@ -76,7 +76,7 @@ const timed = async (concurrency: number, perWorker: number, job: (w: number, i:
 /** Appends through the adapter (one event per append, each with its expected revision checked). */
 const systemRun = async (url: string, target: Target, concurrency: number, perWorker: number): Promise<Run> => {
   const pool = createPool(url, concurrency);
-  const store = new PostgresEventStore(pool, config.groupCommit);
+  const store = new PostgresEventStore(pool);
   try {
     const run = randomUUID().slice(0, 8);
     if (target === 'existing') await seedExisting(pool, 'events', run, concurrency);
@@ -99,11 +99,8 @@ export const rawInsertRun = async (url: string, target: Target, concurrency: num
     if (target === 'existing') await seedExisting(pool, 'raw_events', run, concurrency);
     const work = plan(run, target, concurrency, perWorker);
     return await timed(concurrency, perWorker, async (w, i) => {
-      const { streamId, revision, event: e } = work[w]![i]!;
-      await pool.query(
-        `INSERT INTO raw_events (event_id, stream_id, stream_revision, type, schema_version, data, metadata, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [e.eventId, streamId, revision, e.type, e.schemaVersion, JSON.stringify(e.data), JSON.stringify(e.metadata), e.occurredAt],
-      );
+      const { streamId, revision, event } = work[w]![i]!;
+      await insertRaw(pool, streamId, revision, event);
     });
   } finally {
     await pool.end();

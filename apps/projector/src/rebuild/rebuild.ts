@@ -77,15 +77,10 @@ export const applyUntil = async (
     position = inBound.at(-1)?.logPosition ?? position;
     if (!last) next = read(position);
     const events = relevant(applier.categories, inBound);
-    try {
-      if (events.length) {
-        const outcome = await applier.apply(events);
-        totals.applied += outcome.applied;
-        totals.rejected += outcome.rejected.length;
-      }
-    } catch (error) {
-      if (!last) await next.catch(() => undefined);
-      throw error;
+    if (events.length) {
+      const outcome = await applier.apply(events);
+      totals.applied += outcome.applied;
+      totals.rejected += outcome.rejected.length;
     }
     count += inBound.length;
     totals.read += inBound.length;

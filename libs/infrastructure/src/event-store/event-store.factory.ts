@@ -9,7 +9,7 @@ import { PostgresEventStore } from './postgres/postgres-event-store.js';
  * it); an EventStoreDB one owns its client, released by `releaseEventStore`.
  */
 export const createEventStore = (pool: Pool): EventStore =>
-  config.eventStore === 'eventstoredb' ? EventStoreDbEventStore.connect(config.eventStoreConnectionString) : new PostgresEventStore(pool, config.groupCommit);
+  config.eventStore === 'eventstoredb' ? EventStoreDbEventStore.connect(config.eventStoreConnectionString) : new PostgresEventStore(pool);
 
 export const releaseEventStore = async (store: EventStore): Promise<void> => {
   if (!(store instanceof PostgresEventStore)) await store.close();

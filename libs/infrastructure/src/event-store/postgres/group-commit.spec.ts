@@ -18,6 +18,13 @@ const recorder = () => {
   };
 };
 
+/** A promise that resolves when `release` is called. */
+const gate = (): { held: Promise<void>; release: () => void } => {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  return { held, release };
+};
+
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('GroupCommit', () => {
@@ -80,8 +87,7 @@ describe('GroupCommit', () => {
 
   it('fails only the append whose outcome is an error', async () => {
     const conflict = new WrongExpectedRevisionError('b', 3, 5);
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
+    const { held, release } = gate();
     const group = new GroupCommit(
       () => held.then(() => result(0)),
       (rs) => Promise.resolve(rs.map((r, i): AppendOutcome => (r.streamId === 'b' ? { ok: false, error: conflict } : { ok: true, result: result(i) }))),
@@ -99,8 +105,7 @@ describe('GroupCommit', () => {
 
   it('when a batch fails as a whole, commits each of its appends alone, so each gets its own outcome', async () => {
     const alone: string[] = [];
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
+    const { held, release } = gate();
     const group = new GroupCommit(
       async (r) => {
         alone.push(r.streamId);

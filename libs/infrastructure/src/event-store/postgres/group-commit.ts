@@ -17,8 +17,6 @@ export interface GroupCommitOptions {
   readonly maxInFlight: number;
 }
 
-export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxBatch: 128, maxInFlight: 2 };
-
 interface Waiting extends AppendRequest {
   resolve(result: AppendResult): void;
   reject(error: unknown): void;
@@ -42,7 +40,7 @@ export class GroupCommit {
   constructor(
     private readonly commitOne: (request: AppendRequest) => Promise<AppendResult>,
     private readonly commitMany: (requests: readonly AppendRequest[]) => Promise<AppendOutcome[]>,
-    private readonly options: GroupCommitOptions = DEFAULT_GROUP_COMMIT,
+    private readonly options: GroupCommitOptions,
   ) {
     if (options.maxBatch < 1 || options.maxInFlight < 1) throw new RangeError('group commit needs maxBatch and maxInFlight of at least 1');
   }

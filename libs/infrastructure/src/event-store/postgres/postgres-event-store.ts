@@ -9,7 +9,8 @@ import {
   type ReadAllPage,
   type StoredEvent,
 } from '../event-store.port.js';
-import { DEFAULT_GROUP_COMMIT, GroupCommit, type AppendOutcome, type AppendRequest, type GroupCommitOptions } from './group-commit.js';
+import { config } from '../../config/config.js';
+import { GroupCommit, type AppendOutcome, type AppendRequest, type GroupCommitOptions } from './group-commit.js';
 
 /** Channel notified on every committed append (the relay listens to it). */
 export const EVENTS_APPENDED_CHANNEL = 'ledger_events_appended';
@@ -133,7 +134,7 @@ export class PostgresEventStore implements EventStore {
 
   constructor(
     private readonly pool: pg.Pool,
-    groupCommit: GroupCommitOptions = DEFAULT_GROUP_COMMIT,
+    groupCommit: GroupCommitOptions = config.groupCommit,
   ) {
     this.groupCommit = new GroupCommit(
       (request) => appendEvents(this.pool, request.streamId, request.events, request.expected),
