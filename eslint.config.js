@@ -15,9 +15,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/domain/**/*.ts', 'libs/events/**/*.ts'],
+    files: ['libs/domain/**/*.ts', 'libs/events/**/*.ts', 'libs/eventsourcing/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: infrastructure, message: 'libs/domain and libs/events stay free of frameworks, drivers and I/O.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: infrastructure, message: 'libs/domain, libs/events and libs/eventsourcing stay free of frameworks, drivers and I/O.' }] }],
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },

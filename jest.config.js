@@ -5,6 +5,8 @@ const shared = {
   testEnvironment: 'node',
   moduleNameMapper: {
     '^#events$': '<rootDir>/libs/events/src/index.ts',
+    '^#eventsourcing$': '<rootDir>/libs/eventsourcing/src/index.ts',
+    '^#eventsourcing/testing$': '<rootDir>/libs/eventsourcing/src/testing/index.ts',
     '^#domain$': '<rootDir>/libs/domain/src/index.ts',
     '^#infra/(.*)$': '<rootDir>/libs/infrastructure/src/$1.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -1,6 +1,6 @@
 import { CompressionTypes, type TopicMessages } from 'kafkajs';
 import { config } from '#infra/config/config';
-import { START_OF_LOG, type LogPosition } from '#infra/event-store/event-store.port';
+import { START_OF_LOG, type LogPosition } from '#eventsourcing';
 import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-store';
 import { createKafka, ensureTopics, topicPartitions } from '#infra/kafka/kafka';
 import type { Pool } from '#infra/postgres/pool';

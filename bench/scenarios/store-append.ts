@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { accountStreamId, CURRENT_SCHEMA_VERSION, type NewEvent } from '#events';
-import type { ExpectedRevision } from '#infra/event-store/event-store.port';
+import type { ExpectedRevision } from '#eventsourcing';
 import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-store';
 import { createPool, type Pool } from '#infra/postgres/pool';
 import type { Figure } from '../lib/report.js';

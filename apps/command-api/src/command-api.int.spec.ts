@@ -4,7 +4,9 @@ import { createPool, type Pool } from '#infra/postgres/pool';
 import { migrate } from '#infra/postgres/migrate';
 import { orderStreamId, upcastEnvelope, type EventEnvelope, type KnownEvent } from '#events';
 import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-store';
-import { PaymentSaga } from '../../projector/src/saga/payment-saga.js';
+import { WritePath } from '#infra/nest/write-path';
+import { PaymentSagaRepository } from '../../projector/src/saga/payment-saga.repository.js';
+import { PaymentSagaRunner } from '../../projector/src/saga/payment-saga.runner.js';
 import { bootstrap } from './main.js';
 
 interface Reply {
@@ -61,7 +63,7 @@ describe('command-api over HTTP (real PostgreSQL)', () => {
   const pay = async (orderId: string): Promise<void> => {
     const store = new PostgresEventStore(pool);
     const [created] = await store.readStream(orderStreamId(orderId));
-    await new PaymentSaga(pool, store, 60_000).handle(upcastEnvelope(created!) as EventEnvelope<KnownEvent>);
+    await new PaymentSagaRunner(new PaymentSagaRepository(pool), new WritePath(store, {}), 60_000).handle(upcastEnvelope(created!) as EventEnvelope<KnownEvent>);
   };
   const item = { sku: 'BK-1', name: 'Book', quantity: 1, unitPrice: 100 };
   const order = (accountId: string, overrides: Record<string, unknown> = {}) => ({ customerId: 'c-1', accountId, currency: 'EUR', items: [item], ...overrides });

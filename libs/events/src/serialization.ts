@@ -54,3 +54,18 @@ export const decodeEnvelope = (raw: string | Buffer | null | undefined): EventEn
 /** Brings a stored envelope of a known type to its current schema version (others pass through). */
 export const upcastEnvelope = (envelope: EventEnvelope): EventEnvelope =>
   isKnownEventType(envelope.type) ? chain.upcast(envelope, CURRENT_SCHEMA_VERSION[envelope.type]) : envelope;
+
+/**
+ * The codec the write path folds and appends with: stored events upcast to their current shape,
+ * new events stored at their current schema version.
+ */
+export const knownEventCodec = <E extends KnownEvent = KnownEvent>(): {
+  decode: (stored: EventEnvelope) => E;
+  schemaVersion: (type: E['type']) => number;
+} => ({
+  decode: (stored) => {
+    const current = upcastEnvelope(stored);
+    return { type: current.type, data: current.data } as E;
+  },
+  schemaVersion: (type) => CURRENT_SCHEMA_VERSION[type],
+});

@@ -8,7 +8,7 @@ import { catchError, from, mergeMap, switchMap, type Observable } from 'rxjs';
 import { config } from '#infra/config/config';
 import { createLogger } from '#infra/logging/logger';
 import { errorResponse } from '../shared/http-errors.filter.js';
-import { InvalidHeaderError } from '../shared/request-context.js';
+import { InvalidHeaderError } from '../shared/command-context.js';
 import { IdempotencyStore } from './idempotency.store.js';
 
 const log = createLogger('idempotency');

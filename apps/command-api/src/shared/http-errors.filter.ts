@@ -1,9 +1,9 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError, IllegalStateError, NotFoundError, ValidationError } from '#domain';
-import { WrongExpectedRevisionError } from '#infra/event-store/event-store.port';
+import { WrongExpectedRevisionError } from '#eventsourcing';
 import { createLogger } from '#infra/logging/logger';
-import { InvalidHeaderError } from './request-context.js';
+import { InvalidHeaderError } from './command-context.js';
 
 const log = createLogger('http');
 

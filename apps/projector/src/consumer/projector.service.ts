@@ -4,7 +4,7 @@ import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { config } from '#infra/config/config';
 import { createElasticsearch } from '#infra/elasticsearch/elasticsearch';
 import { createEventStore, releaseEventStore } from '#infra/event-store/event-store.factory';
-import type { EventStore } from '#infra/event-store/event-store.port';
+import type { EventStore } from '#eventsourcing';
 import { createKafka, ensureTopics } from '#infra/kafka/kafka';
 import { createLogger } from '#infra/logging/logger';
 import { PG_POOL } from '#infra/nest/database.module';
@@ -12,7 +12,9 @@ import type { Pool } from '#infra/postgres/pool';
 import { PROJECTIONS, projectionNamed } from '../projections/registry.js';
 import { ensureOrderSearchIndex } from '../search/order-search.index.js';
 import { ORDER_SEARCH_PROJECTION } from '../search/order-search.projection.js';
-import { PaymentSaga } from '../saga/payment-saga.js';
+import { WritePath } from '#infra/nest/write-path';
+import { PaymentSagaRepository } from '../saga/payment-saga.repository.js';
+import { PaymentSagaRunner } from '../saga/payment-saga.runner.js';
 import { PAYMENT_SAGA, paymentSagaSink } from '../saga/payment-saga.sink.js';
 import { ProjectionConsumer } from './projection-consumer.js';
 import { orderSearchSink, postgresSink } from './sinks.js';
@@ -35,7 +37,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   private readonly es = createElasticsearch(config.elasticsearchUrl, 5_000);
   private stopping = false;
   private sweeper: NodeJS.Timeout | null = null;
-  private readonly saga: PaymentSaga | null;
+  private readonly saga: PaymentSagaRunner | null;
   private readonly store: EventStore;
   readonly consumers: ProjectionConsumer[];
 
@@ -43,7 +45,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     // Order search folds an order again from its stream when events do not follow on.
     const store = (this.store = createEventStore(pool));
     const selected = selectedProjections();
-    this.saga = selected.includes(PAYMENT_SAGA.name) ? new PaymentSaga(pool, store, config.paymentTimeoutMs) : null;
+    this.saga = selected.includes(PAYMENT_SAGA.name) ? new PaymentSagaRunner(new PaymentSagaRepository(pool), new WritePath(store, {}), config.paymentTimeoutMs) : null;
     this.consumers = selected.map((name) => {
       if (name === ORDER_SEARCH_PROJECTION.name) return new ProjectionConsumer(orderSearchSink(this.es, store, config.orderSearchAlias), this.kafka, this.producer);
       if (name === PAYMENT_SAGA.name) return new ProjectionConsumer(paymentSagaSink(this.saga!), this.kafka, this.producer);
@@ -65,7 +67,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /** Cancels orders whose payment is overdue, every second. */
-  private startSweeper(saga: PaymentSaga): void {
+  private startSweeper(saga: PaymentSagaRunner): void {
     let running = false;
     this.sweeper = setInterval(() => {
       if (running) return;

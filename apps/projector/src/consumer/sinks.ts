@@ -1,7 +1,7 @@
 import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, fullJitterGenerator, handleWhen, retry, wrap, BrokenCircuitError } from 'cockatiel';
 import type { EventEnvelope, KnownEvent } from '#events';
 import { isTransientSearchError, type Elasticsearch } from '#infra/elasticsearch/elasticsearch';
-import type { EventStore } from '#infra/event-store/event-store.port';
+import type { EventStore } from '#eventsourcing';
 import { createLogger } from '#infra/logging/logger';
 import type { Pool } from '#infra/postgres/pool';
 import type { ApplyOutcome, Projection } from '../projections/projection.js';

@@ -1,5 +1,5 @@
 import { parseStreamId, upcastEnvelope, type EventEnvelope, type KnownEvent } from '#events';
-import { comparePositions, START_OF_LOG, type EventStore, type LogPosition, type ReadAllPage, type StoredEvent } from '#infra/event-store/event-store.port';
+import { comparePositions, START_OF_LOG, type EventStore, type LogPosition, type ReadAllPage, type StoredEvent } from '#eventsourcing';
 import type { Pool, PoolClient } from '#infra/postgres/pool';
 import { qualified, type ApplyOutcome, type Projection } from '../projections/projection.js';
 

@@ -3,7 +3,9 @@ import { accountStreamId, orderStreamId, upcastEnvelope, type EventEnvelope, typ
 import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-store';
 import { migrate } from '#infra/postgres/migrate';
 import { createPool, type Pool } from '#infra/postgres/pool';
-import { PaymentSaga } from './payment-saga.js';
+import { WritePath } from '#infra/nest/write-path';
+import { PaymentSagaRepository } from './payment-saga.repository.js';
+import { PaymentSagaRunner } from './payment-saga.runner.js';
 
 const meta = { correlationId: randomUUID(), causationId: null };
 const event = (type: string, data: object, occurredAt = new Date().toISOString()): NewEvent =>
@@ -12,13 +14,13 @@ const event = (type: string, data: object, occurredAt = new Date().toISOString()
 describe('payment saga against the real event store', () => {
   let pool: Pool;
   let store: PostgresEventStore;
-  let saga: PaymentSaga;
+  let saga: PaymentSagaRunner;
 
   beforeAll(async () => {
     pool = createPool(undefined, 6);
     await migrate(pool);
     store = new PostgresEventStore(pool);
-    saga = new PaymentSaga(pool, store, 60_000);
+    saga = new PaymentSagaRunner(new PaymentSagaRepository(pool), new WritePath(store, {}), 60_000);
   });
   afterAll(async () => {
     await pool.end();
@@ -101,7 +103,7 @@ describe('payment saga against the real event store', () => {
   });
 
   it('the sweep cancels overdue payments, and gives back one that went through before a crash', async () => {
-    const quick = new PaymentSaga(pool, store, 60_000, () => new Date(Date.now() + 3_600_000)); // an hour later
+    const quick = new PaymentSagaRunner(new PaymentSagaRepository(pool), new WritePath(store, {}), 60_000, () => new Date(Date.now() + 3_600_000)); // an hour later
     // Overdue, nothing paid.
     const poor = await openAccount(0);
     const unpaid = await createOrder(poor, 700);

@@ -1,6 +1,6 @@
 import type { ProjectionSink } from '../consumer/projection-consumer.js';
 import { databaseRetryPolicy } from '../consumer/transient.js';
-import type { PaymentSaga } from './payment-saga.js';
+import type { PaymentSagaRunner } from './payment-saga.runner.js';
 
 export const PAYMENT_SAGA = { name: 'payment-saga', categories: ['order'] } as const;
 
@@ -8,7 +8,7 @@ export const PAYMENT_SAGA = { name: 'payment-saga', categories: ['order'] } as c
  * The saga as a consumer of order events (its own consumer group): events are handled one by one
  * in partition order, so an order's events reach it in order; offsets are committed after.
  */
-export const paymentSagaSink = (saga: PaymentSaga): ProjectionSink => {
+export const paymentSagaSink = (saga: PaymentSagaRunner): ProjectionSink => {
   const policy = databaseRetryPolicy();
   return {
     name: PAYMENT_SAGA.name,

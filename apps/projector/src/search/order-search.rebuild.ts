@@ -1,5 +1,5 @@
 import type { Elasticsearch } from '#infra/elasticsearch/elasticsearch';
-import { START_OF_LOG } from '#infra/event-store/event-store.port';
+import { START_OF_LOG } from '#eventsourcing';
 import { applyUntil, catchUp, countEvents, setState, type Applier, type RebuildOptions, type RebuildResult } from '../rebuild/rebuild.js';
 import { createIndex, indexBehind, newIndexName } from './order-search.index.js';
 import { ORDER_SEARCH_PROJECTION } from './order-search.projection.js';

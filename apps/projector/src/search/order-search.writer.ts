@@ -1,6 +1,6 @@
 import { orderStreamId, parseStreamId, upcastEnvelope, type EventEnvelope, type KnownEvent, type OrderEvent } from '#events';
 import type { Elasticsearch } from '#infra/elasticsearch/elasticsearch';
-import type { EventStore } from '#infra/event-store/event-store.port';
+import type { EventStore } from '#eventsourcing';
 import { evolveOrderHistory, type OrderHistoryRow } from '../projections/order-history.projection.js';
 import { ProjectionError, type ApplyOutcome } from '../projections/projection.js';
 import { fromSearchDocument, toSearchDocument, type OrderSearchDocument } from './order-search.document.js';

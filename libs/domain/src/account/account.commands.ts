@@ -1,4 +1,4 @@
-import type { Command } from '../shared/decider.js';
+import type { Command } from '#eventsourcing';
 
 export type OpenAccount = Command<'OpenAccount', { accountId: string; ownerName: string; currency: string }>;
 /** `refundOf`: the deposit refunds that order's payment (once). */

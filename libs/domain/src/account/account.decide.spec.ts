@@ -1,5 +1,5 @@
 import type { AccountEvent } from '#events';
-import { deciderSpec } from '../shared/given-when-then.js';
+import { deciderSpec } from '#eventsourcing/testing';
 import { IllegalStateError, NotFoundError, ValidationError } from '../shared/errors.js';
 import type { AccountCommand } from './account.commands.js';
 import { accountDecider } from './account.decide.js';

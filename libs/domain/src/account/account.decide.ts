@@ -1,5 +1,5 @@
 import type { AccountEvent, AccountOpened, MoneyDeposited, MoneyWithdrawn } from '#events';
-import type { Decider } from '../shared/decider.js';
+import type { Decider } from '#eventsourcing';
 import { IllegalStateError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { assertCurrency, assertPositiveAmount } from '../shared/money.rules.js';
 import type { AccountCommand, DepositMoney, OpenAccount, WithdrawMoney } from './account.commands.js';

@@ -1,4 +1,4 @@
-import type { Command } from '../shared/decider.js';
+import type { Command } from '#eventsourcing';
 
 export interface LineItemInput {
   readonly sku: string;

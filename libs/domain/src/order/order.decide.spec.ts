@@ -1,5 +1,5 @@
 import type { OrderEvent } from '#events';
-import { deciderSpec } from '../shared/given-when-then.js';
+import { deciderSpec } from '#eventsourcing/testing';
 import { IllegalStateError, NotFoundError, ValidationError } from '../shared/errors.js';
 import type { LineItemInput, OrderCommand } from './order.commands.js';
 import { MAX_LINE_ITEMS, orderDecider } from './order.decide.js';

@@ -1,5 +1,5 @@
 import type { OrderCancelled, OrderCreated, OrderEvent, OrderPaid, OrderRefunded, OrderShipped } from '#events';
-import type { Decider } from '../shared/decider.js';
+import type { Decider } from '#eventsourcing';
 import { IllegalStateError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { assertCurrency } from '../shared/money.rules.js';
 import type { CancelOrder, CreateOrder, MarkOrderPaid, OrderCommand, RecordOrderRefund, ShipOrder } from './order.commands.js';

@@ -1,6 +1,6 @@
 import { config } from '../config/config.js';
 import type { Pool } from '../postgres/pool.js';
-import type { EventStore } from './event-store.port.js';
+import type { EventStore } from '#eventsourcing';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.js';
 import { PostgresEventStore } from './postgres/postgres-event-store.js';
 

@@ -1,19 +1,25 @@
-import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type { EventStore } from '#eventsourcing';
 import { createEventStore, releaseEventStore } from '../event-store/event-store.factory.js';
-import type { EventStore } from '../event-store/event-store.port.js';
 import { PG_POOL } from './database.module.js';
+import { EVENT_STORE } from './event-store.token.js';
+import { WRITE_DEFAULTS, WritePath, type WriteDefaults } from './write-path.js';
 
-/** Injection token of the EventStore port. */
-export const EVENT_STORE = Symbol('EVENT_STORE');
+export { EVENT_STORE };
 
-/** The event store EVENT_STORE selects, released on shutdown. Needs DatabaseModule. */
+/** The event store EVENT_STORE selects, released on shutdown, and the write path on it. Needs DatabaseModule. */
 @Global()
-@Module({
-  providers: [{ provide: EVENT_STORE, inject: [PG_POOL], useFactory: createEventStore }],
-  exports: [EVENT_STORE],
-})
+@Module({})
 export class EventStoreModule implements OnApplicationShutdown {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  static forRoot(defaults: WriteDefaults = {}): DynamicModule {
+    return {
+      module: EventStoreModule,
+      providers: [{ provide: EVENT_STORE, inject: [PG_POOL], useFactory: createEventStore }, { provide: WRITE_DEFAULTS, useValue: defaults }, WritePath],
+      exports: [EVENT_STORE, WritePath],
+    };
+  }
 
   async onApplicationShutdown(): Promise<void> {
     await releaseEventStore(this.store);

@@ -1,7 +1,7 @@
 import { BACKWARDS, END, jsonEvent, NO_STREAM, START, StreamNotFoundError, streamNameFilter, WrongExpectedVersionError, type AllStreamSubscription, type AppendExpectedRevision, type EventStoreDBClient } from '@eventstore/db-client';
 import { CompressionTypes, type Kafka } from 'kafkajs';
 import { CATEGORIES } from '#events';
-import { comparePositions, type LogPosition, type StoredEvent } from '../event-store/event-store.port.js';
+import { comparePositions, type LogPosition, type StoredEvent } from '#eventsourcing';
 import { isSystemRecord, toStoredEvent } from '../event-store/eventstoredb/eventstoredb.mapping.js';
 import { createLogger } from '../logging/logger.js';
 import { toTopicMessages } from './kafka-message.js';

@@ -1,6 +1,6 @@
 import { encodeEnvelope, topicForStream } from '#events';
 import type { Message, TopicMessages } from 'kafkajs';
-import type { StoredEvent } from '../event-store/event-store.port.js';
+import type { StoredEvent } from '#eventsourcing';
 
 /** The Kafka record of a stored event: key = stream id, value = the envelope, headers repeat it. */
 export const toKafkaMessage = (event: StoredEvent): Message => {

@@ -1,8 +1,8 @@
 import { CompressionTypes, type Kafka } from 'kafkajs';
 import type pg from 'pg';
 import { EVENTS_APPENDED_CHANNEL } from '../event-store/postgres/postgres-event-store.js';
-import type { EventStore, LogPosition, ReadAllPage } from '../event-store/event-store.port.js';
-import { START_OF_LOG } from '../event-store/event-store.port.js';
+import type { EventStore, LogPosition, ReadAllPage } from '#eventsourcing';
+import { START_OF_LOG } from '#eventsourcing';
 import { createLogger } from '../logging/logger.js';
 import { toTopicMessages } from './kafka-message.js';
 import { connectRelayProducer, kafkaProducePolicy } from './produce-policy.js';

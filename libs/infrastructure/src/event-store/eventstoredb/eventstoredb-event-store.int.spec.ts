@@ -1,4 +1,4 @@
-import { eventStoreContract } from '../event-store.contract.js';
+import { eventStoreContract } from '#eventsourcing/testing';
 import { EventStoreDbEventStore } from './eventstoredb-event-store.js';
 
 // No EventStoreDB server can be had on the machine this project is built on: the suite runs

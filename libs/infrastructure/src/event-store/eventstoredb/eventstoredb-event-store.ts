@@ -2,7 +2,7 @@ import { BACKWARDS, END, EventStoreDBClient, FORWARDS, START, StreamNotFoundErro
 import type { NewEvent } from '#events';
 import {
   comparePositions, START_OF_LOG, type AppendResult, type EventStore, type ExpectedRevision, type LogPosition, type ReadAllPage, type StoredEvent,
-} from '../event-store.port.js';
+} from '#eventsourcing';
 import { isSystemRecord, positionAfter, toConcurrencyError, toEventData, toExpectedRevision, toLogPosition, toStoredEvent } from './eventstoredb.mapping.js';
 
 /**

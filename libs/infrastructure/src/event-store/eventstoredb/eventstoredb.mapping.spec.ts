@@ -1,5 +1,5 @@
 import { ANY, NO_STREAM, WrongExpectedVersionError, type AllStreamRecordedEvent, type AppendExpectedRevision } from '@eventstore/db-client';
-import { WrongExpectedRevisionError } from '../event-store.port.js';
+import { WrongExpectedRevisionError } from '#eventsourcing';
 import { isSystemRecord, positionAfter, toConcurrencyError, toEventData, toExpectedRevision, toStoredEvent } from './eventstoredb.mapping.js';
 
 const metadata = { correlationId: 'c-1', causationId: null };

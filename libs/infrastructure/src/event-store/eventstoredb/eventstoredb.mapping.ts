@@ -1,6 +1,6 @@
 import { ANY, jsonEvent, NO_STREAM, type WrongExpectedVersionError, type AllStreamRecordedEvent, type AppendExpectedRevision, type EventData, type Position, type RecordedEvent } from '@eventstore/db-client';
 import type { EventMetadata, NewEvent } from '#events';
-import { WrongExpectedRevisionError, type ExpectedRevision, type LogPosition, type StoredEvent } from '../event-store.port.js';
+import { WrongExpectedRevisionError, type ExpectedRevision, type LogPosition, type StoredEvent } from '#eventsourcing';
 
 /** What we keep in EventStoreDB's event metadata besides the envelope's own metadata. */
 interface StoredMetadata extends EventMetadata {

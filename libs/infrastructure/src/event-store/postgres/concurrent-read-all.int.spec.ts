@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createPool, type Pool } from '../../postgres/pool.js';
 import { migrate } from '../../postgres/migrate.js';
-import { newEvent } from '../event-store.contract.js';
-import { START_OF_LOG, WrongExpectedRevisionError, comparePositions, type LogPosition } from '../event-store.port.js';
+import { newEvent } from '#eventsourcing/testing';
+import { START_OF_LOG, WrongExpectedRevisionError, comparePositions, type LogPosition } from '#eventsourcing';
 import { PostgresEventStore, appendEvents } from './postgres-event-store.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createPool, type Pool } from '../../postgres/pool.js';
 import { migrate } from '../../postgres/migrate.js';
-import { newEvent } from '../event-store.contract.js';
-import { WrongExpectedRevisionError } from '../event-store.port.js';
+import { newEvent } from '#eventsourcing/testing';
+import { WrongExpectedRevisionError } from '#eventsourcing';
 import { appendBatch, PostgresEventStore } from './postgres-event-store.js';
 
 describe('PostgreSQL group commit', () => {

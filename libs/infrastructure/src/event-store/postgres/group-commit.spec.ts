@@ -1,5 +1,5 @@
 import type { NewEvent } from '#events';
-import { WrongExpectedRevisionError, type AppendResult } from '../event-store.port.js';
+import { WrongExpectedRevisionError, type AppendResult } from '#eventsourcing';
 import { GroupCommit, type AppendOutcome, type AppendRequest } from './group-commit.js';
 
 const event = (id: string): NewEvent => ({ eventId: id, type: 'Probe', schemaVersion: 1, occurredAt: '2026-01-01T00:00:00.000Z', data: {}, metadata: { correlationId: id, causationId: null } });

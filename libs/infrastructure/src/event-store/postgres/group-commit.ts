@@ -1,5 +1,5 @@
 import type { NewEvent } from '#events';
-import type { AppendResult, ExpectedRevision } from '../event-store.port.js';
+import type { AppendResult, ExpectedRevision } from '#eventsourcing';
 
 export interface AppendRequest {
   readonly streamId: string;

@@ -1,6 +1,6 @@
 import { createPool } from '../../postgres/pool.js';
 import { migrate } from '../../postgres/migrate.js';
-import { eventStoreContract } from '../event-store.contract.js';
+import { eventStoreContract } from '#eventsourcing/testing';
 import { PostgresEventStore } from './postgres-event-store.js';
 
 eventStoreContract('PostgreSQL', async () => {

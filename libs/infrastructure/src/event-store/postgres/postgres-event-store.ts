@@ -8,7 +8,7 @@ import {
   type LogPosition,
   type ReadAllPage,
   type StoredEvent,
-} from '../event-store.port.js';
+} from '#eventsourcing';
 import { config } from '../../config/config.js';
 import { GroupCommit, type AppendOutcome, type AppendRequest, type GroupCommitOptions } from './group-commit.js';
 

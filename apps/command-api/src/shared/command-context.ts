@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { nameBasedUuid } from '#infra/ids/name-based-uuid';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
 import type { EventMetadata } from '#events';
 
-/** What a command carries from its HTTP request into the events it produces. */
-export interface RequestContext {
-  readonly ifMatch?: number;
+/** What a command carries from its HTTP request into handleCommand and the events it appends. */
+export interface CommandContext {
   readonly metadata: EventMetadata;
+  /** From If-Match: the command is conditional. */
+  readonly expectedRevision?: number;
 }
 
-type Headers = Record<string, string | string[] | undefined>;
+type Headers = Request['headers'];
 const header = (headers: Headers, name: string): string | undefined => {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -24,13 +26,13 @@ export const parseIfMatch = (raw: string | undefined): number | undefined => {
   return Number(match[1]);
 };
 
-export const requestContext = (headers: Headers): RequestContext => {
+export const commandContext = (headers: Headers): CommandContext => {
   const correlationId = header(headers, 'x-correlation-id')?.slice(0, 128) || randomUUID();
   const traceparent = header(headers, 'traceparent');
   const idempotencyKey = header(headers, 'idempotency-key');
-  const ifMatch = parseIfMatch(header(headers, 'if-match'));
+  const expectedRevision = parseIfMatch(header(headers, 'if-match'));
   return {
-    ...(ifMatch === undefined ? {} : { ifMatch }),
+    ...(expectedRevision === undefined ? {} : { expectedRevision }),
     metadata: {
       correlationId,
       causationId: null,
@@ -40,13 +42,8 @@ export const requestContext = (headers: Headers): RequestContext => {
   };
 };
 
-/**
- * The id of an aggregate a request creates: random, or, with an Idempotency-Key, derived from it
- * (a UUID in version-5 layout), so that executing the same request again targets the same
- * stream, where the store finds the events it already appended.
- */
-export const newAggregateId = (headers: Headers, kind: string): string => {
-  const key = header(headers, 'idempotency-key');
-  if (!key) return randomUUID();
-  return nameBasedUuid(`ledger:${kind}:${key}`);
-};
+/** The route parameter decorator: `@FromRequest() context: CommandContext`. */
+export const FromRequest = createParamDecorator((_: unknown, ctx: ExecutionContext): CommandContext => commandContext(ctx.switchToHttp().getRequest<Request>().headers));
+
+/** The domain command's metadata: the time it is decided at. */
+export const decidedNow = (): { now: string } => ({ now: new Date().toISOString() });

@@ -20,3 +20,13 @@ export interface Decider<C extends Command, E extends DomainEvent, S> {
 
 export const fold = <E extends DomainEvent, S>(decider: Pick<Decider<never, E, S>, 'evolve' | 'initialState'>, events: readonly E[]): S =>
   events.reduce(decider.evolve, decider.initialState);
+
+/**
+ * A pure workflow (a saga, a process manager): given what happened, which commands to send.
+ * `evolve` folds every input, the workflow's own command outcomes included, into its state.
+ */
+export interface Workflow<I, S, Send> {
+  readonly decide: (input: I, state: S) => Send[];
+  readonly evolve: (state: S, input: I) => S;
+  readonly initialState: S;
+}

@@ -57,13 +57,3 @@ export class CreateOrderDto {
   @Type(() => LineItemDto)
   items!: LineItemDto[];
 }
-
-export class CancelOrderDto {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(500)
-  reason!: string;
-}
-
-/** Shipping takes no fields; unknown ones are still refused. */
-export class ShipOrderDto {}

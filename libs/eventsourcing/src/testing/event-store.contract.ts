@@ -1,17 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import type { NewEvent } from '#events';
-import { START_OF_LOG, WrongExpectedRevisionError, comparePositions, type EventStore } from './event-store.port.js';
+import { START_OF_LOG, WrongExpectedRevisionError, comparePositions, type EventStore } from '../event-store.port.js';
 
 export const newEvent = (type = 'MoneyDeposited', data: unknown = { n: 1 }): NewEvent => ({
-  eventId: randomUUID(),
+  eventId: crypto.randomUUID(),
   type,
   schemaVersion: 1,
   occurredAt: new Date().toISOString(),
   data,
-  metadata: { correlationId: randomUUID(), causationId: null },
+  metadata: { correlationId: crypto.randomUUID(), causationId: null },
 });
 
-const freshStream = (): string => `contract-${randomUUID()}`;
+const freshStream = (): string => `contract-${crypto.randomUUID()}`;
 
 /**
  * The behaviour every EventStore adapter must have. Call inside a test file with a factory for a

@@ -1,0 +1,25 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { accountStreamId } from '#events';
+import { accountDecider } from '#domain';
+import type { CommandResult } from '#eventsourcing';
+import { WritePath } from '#infra/nest/write-path';
+import { decidedNow, type CommandContext } from '../../shared/command-context.js';
+import type { MoneyMovementDto } from '../money-movement.dto.js';
+
+export class DepositMoney {
+  constructor(
+    readonly accountId: string,
+    readonly body: MoneyMovementDto,
+    readonly context: CommandContext,
+  ) {}
+}
+
+@CommandHandler(DepositMoney)
+export class DepositMoneyHandler implements ICommandHandler<DepositMoney, CommandResult> {
+  constructor(private readonly writes: WritePath) {}
+
+  execute({ accountId, body: { amount, currency, description }, context }: DepositMoney): Promise<CommandResult> {
+    const data = { accountId, amount, currency, ...(description === undefined ? {} : { description }) };
+    return this.writes.handle(accountDecider, accountStreamId(accountId), { type: 'DepositMoney', data, metadata: decidedNow() }, context);
+  }
+}

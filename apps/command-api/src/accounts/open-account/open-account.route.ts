@@ -1,0 +1,20 @@
+import { Body, Controller, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { CommandResult } from '#eventsourcing';
+import { newAggregateId } from '../../idempotency/aggregate-id.js';
+import { FromRequest, type CommandContext } from '../../shared/command-context.js';
+import { commandReply, type CommandReply } from '../../shared/command-reply.js';
+import { OpenAccountDto } from './open-account.dto.js';
+import { OpenAccount } from './open-account.handler.js';
+
+@Controller('accounts')
+export class OpenAccountRoute {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  async open(@Body() body: OpenAccountDto, @FromRequest() context: CommandContext): Promise<CommandReply & { accountId: string }> {
+    const accountId = newAggregateId(context, 'account');
+    const result = await this.commands.execute<OpenAccount, CommandResult>(new OpenAccount(accountId, body, context));
+    return { ...commandReply(result), accountId };
+  }
+}

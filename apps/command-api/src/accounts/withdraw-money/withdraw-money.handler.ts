@@ -1,0 +1,25 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { accountStreamId } from '#events';
+import { accountDecider } from '#domain';
+import type { CommandResult } from '#eventsourcing';
+import { WritePath } from '#infra/nest/write-path';
+import { decidedNow, type CommandContext } from '../../shared/command-context.js';
+import type { MoneyMovementDto } from '../money-movement.dto.js';
+
+export class WithdrawMoney {
+  constructor(
+    readonly accountId: string,
+    readonly body: MoneyMovementDto,
+    readonly context: CommandContext,
+  ) {}
+}
+
+@CommandHandler(WithdrawMoney)
+export class WithdrawMoneyHandler implements ICommandHandler<WithdrawMoney, CommandResult> {
+  constructor(private readonly writes: WritePath) {}
+
+  execute({ accountId, body: { amount, currency, description }, context }: WithdrawMoney): Promise<CommandResult> {
+    const data = { accountId, amount, currency, ...(description === undefined ? {} : { description }) };
+    return this.writes.handle(accountDecider, accountStreamId(accountId), { type: 'WithdrawMoney', data, metadata: decidedNow() }, context);
+  }
+}

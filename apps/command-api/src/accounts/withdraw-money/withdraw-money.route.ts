@@ -1,0 +1,18 @@
+import { Body, Controller, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { CommandResult } from '#eventsourcing';
+import { FromRequest, type CommandContext } from '../../shared/command-context.js';
+import { commandReply, type CommandReply } from '../../shared/command-reply.js';
+import { uuidParam } from '../../shared/validation.js';
+import { MoneyMovementDto } from '../money-movement.dto.js';
+import { WithdrawMoney } from './withdraw-money.handler.js';
+
+@Controller('accounts')
+export class WithdrawMoneyRoute {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post(':id/withdrawals')
+  async withdraw(@Param('id', uuidParam('id')) id: string, @Body() body: MoneyMovementDto, @FromRequest() context: CommandContext): Promise<CommandReply> {
+    return commandReply(await this.commands.execute<WithdrawMoney, CommandResult>(new WithdrawMoney(id, body, context)));
+  }
+}

@@ -1,0 +1,18 @@
+import { Body, Controller, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { CommandResult } from '#eventsourcing';
+import { FromRequest, type CommandContext } from '../../shared/command-context.js';
+import { commandReply, type CommandReply } from '../../shared/command-reply.js';
+import { uuidParam } from '../../shared/validation.js';
+import { CancelOrderDto } from './cancel-order.dto.js';
+import { CancelOrder } from './cancel-order.handler.js';
+
+@Controller('orders')
+export class CancelOrderRoute {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post(':id/cancel')
+  async cancel(@Param('id', uuidParam('id')) id: string, @Body() body: CancelOrderDto, @FromRequest() context: CommandContext): Promise<CommandReply> {
+    return commandReply(await this.commands.execute<CancelOrder, CommandResult>(new CancelOrder(id, body, context)));
+  }
+}

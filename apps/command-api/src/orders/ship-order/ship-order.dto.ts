@@ -1,0 +1,2 @@
+/** Shipping takes no fields; unknown ones are still refused. */
+export class ShipOrderDto {}

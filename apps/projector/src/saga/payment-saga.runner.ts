@@ -1,0 +1,80 @@
+import { accountStreamId, orderStreamId, type EventEnvelope, type EventMetadata, type KnownEvent, type OrderCreated } from '#events';
+import { accountDecider, DomainError, orderDecider, paymentWorkflow, type Payment, type PaymentInput, type PaymentSend } from '#domain';
+import type { CommandResult, Workflow } from '#eventsourcing';
+import { nameBasedUuid } from '#infra/ids/name-based-uuid';
+import type { WritePath } from '#infra/nest/write-path';
+import type { PaymentSagaRepository } from './payment-saga.repository.js';
+
+/** How often a saga command is decided again after losing a race with another writer. */
+const MAX_ATTEMPTS = 20;
+
+/**
+ * Runs the payment workflow: loads the saga's state, lets the workflow decide, sends each
+ * command through the same write path as command-api, and feeds each outcome back in until
+ * nothing more is due. The state is saved after each input's commands went through, so a crash
+ * in between sends them again, which changes nothing: the workflow's commands happen once, and
+ * their events get ids derived from the order and the step (event ids are unique in the store).
+ */
+export class PaymentSagaRunner {
+  private readonly workflow: Workflow<PaymentInput, Payment, PaymentSend>;
+
+  constructor(
+    private readonly sagas: PaymentSagaRepository,
+    private readonly writes: WritePath,
+    timeoutMs: number,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.workflow = paymentWorkflow(timeoutMs);
+  }
+
+  /** An order event, as the saga's consumer receives it. */
+  async handle(event: EventEnvelope<KnownEvent>): Promise<void> {
+    const metadata: EventMetadata = { correlationId: event.metadata.correlationId, causationId: event.eventId, actor: 'payment-saga' };
+    const at = this.now().toISOString();
+    if (event.type === 'OrderCreated') {
+      const order = (event as EventEnvelope<OrderCreated>).data;
+      await this.run(order.orderId, { type: 'OrderCreated', order, at }, metadata);
+    } else if (event.type === 'OrderCancelled') {
+      const { orderId } = event.data as { orderId: string };
+      await this.run(orderId, { type: 'OrderCancelled', orderId, at }, metadata);
+    }
+  }
+
+  /** Times out the orders whose payment is overdue; returns how many it looked at. */
+  async cancelOverdue(): Promise<number> {
+    const now = this.now();
+    const overdue = await this.sagas.overdue(now);
+    for (const orderId of overdue) {
+      await this.run(orderId, { type: 'PaymentOverdue', orderId, at: now.toISOString() }, { correlationId: orderId, causationId: null, actor: 'payment-saga' });
+    }
+    return overdue.length;
+  }
+
+  private async run(orderId: string, first: PaymentInput, metadata: EventMetadata): Promise<void> {
+    let state = await this.sagas.load(orderId);
+    const inputs = [first];
+    for (let input = inputs.shift(); input; input = inputs.shift()) {
+      const sends = this.workflow.decide(input, state);
+      for (const send of sends) inputs.push(await this.send(orderId, send, metadata));
+      const next = this.workflow.evolve(state, input);
+      if (next !== state) await this.sagas.save(next);
+      state = next;
+    }
+  }
+
+  /** Sends one command and says how it went, as the workflow's next input. */
+  private async send(orderId: string, send: PaymentSend, metadata: EventMetadata): Promise<PaymentInput> {
+    const options = { metadata, maxAttempts: MAX_ATTEMPTS, newEventId: (i: number) => nameBasedUuid(`ledger:saga:${orderId}:${send.step}:${i}`) };
+    const at = this.now().toISOString();
+    try {
+      const result: CommandResult =
+        send.to === 'account'
+          ? await this.writes.handle(accountDecider, accountStreamId(send.command.data.accountId), send.command, options)
+          : await this.writes.handle(orderDecider, orderStreamId(send.command.data.orderId), send.command, options);
+      return { type: 'Done', step: send.step, appended: result.appended, at };
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return { type: 'Refused', step: send.step, code: error.code, at };
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import type { DomainEvent, EventMetadata } from '#events';
+import type { Command, Decider } from './decider.js';
+import { WrongExpectedRevisionError } from './event-store.port.js';
+import { handleCommand, type HandleCommandOptions } from './handle-command.js';
+import { InMemoryEventStore } from './in-memory-event-store.js';
+
+// A counter that refuses to go past a limit: enough to exercise every path of handleCommand.
+type Added = DomainEvent<'Added', { n: number }>;
+type Add = Command<'Add', { n: number }>;
+const counter: Decider<Add, Added, number> = {
+  decide: (command, total) => {
+    if (total + command.data.n > 10) throw new Error('limit');
+    return command.data.n === 0 ? [] : [{ type: 'Added', data: { n: command.data.n } }];
+  },
+  evolve: (total, event) => total + event.data.n,
+  initialState: 0,
+};
+const now = '2026-11-25T10:00:00.000Z';
+const add = (n: number, at = now): Add => ({ type: 'Add', data: { n }, metadata: { now: at } });
+let ids = 0;
+const options = (extra: Partial<HandleCommandOptions<Added>> = {}, metadata: Partial<EventMetadata> = {}): HandleCommandOptions<Added> => ({
+  codec: { decode: (stored) => ({ type: 'Added', data: stored.data as { n: number } }), schemaVersion: () => 3 },
+  metadata: { correlationId: 'corr', causationId: null, ...metadata },
+  newEventId: (i) => `event-${++ids}-${i}`,
+  backoff: () => Promise.resolve(),
+  ...extra,
+});
+
+describe('handleCommand on the in-memory store', () => {
+  let store: InMemoryEventStore;
+  beforeEach(() => {
+    store = new InMemoryEventStore();
+  });
+
+  it('reads, folds, decides and appends at the revision read, with the caller’s ids and metadata', async () => {
+    await handleCommand(store, counter, 's-1', add(2), options());
+    const result = await handleCommand(store, counter, 's-1', add(3), options({}, { actor: 'ada' }));
+    expect(result).toEqual({ streamId: 's-1', revision: 1, position: '2', appended: 1 });
+    const [, second] = await store.readStream('s-1');
+    expect(second).toMatchObject({ type: 'Added', data: { n: 3 }, schemaVersion: 3, occurredAt: now, metadata: { actor: 'ada' } });
+    expect(second?.eventId).toMatch(/^event-\d+-0$/);
+  });
+
+  it('folds the whole stream before deciding: a domain error appends nothing', async () => {
+    await handleCommand(store, counter, 's-1', add(8), options());
+    await expect(handleCommand(store, counter, 's-1', add(3), options())).rejects.toThrow('limit');
+    expect(await store.readStream('s-1')).toHaveLength(1);
+  });
+
+  it('answers with the stream as it is when nothing is due', async () => {
+    await handleCommand(store, counter, 's-1', add(1), options());
+    expect(await handleCommand(store, counter, 's-1', add(0), options())).toEqual({ streamId: 's-1', revision: 0, position: '1', appended: 0 });
+    expect(await handleCommand(store, counter, 's-2', add(0), options())).toEqual({ streamId: 's-2', revision: null, position: null, appended: 0 });
+  });
+
+  it('with an expected revision, a stale one is the answer: nothing is decided or appended', async () => {
+    await handleCommand(store, counter, 's-1', add(1), options());
+    await expect(handleCommand(store, counter, 's-1', add(1), options({ expectedRevision: 5 }))).rejects.toMatchObject({ expected: 5, actual: 0 });
+    expect((await handleCommand(store, counter, 's-1', add(1), options({ expectedRevision: 0 }))).revision).toBe(1);
+  });
+
+  it('decides an unconditional command again on the new state after losing a race', async () => {
+    await handleCommand(store, counter, 's-1', add(5), options());
+    const racing = new InMemoryEventStore();
+    let raced = false;
+    // The first read is overtaken by another writer that brings the total to 9 before the append.
+    racing.readStream = async (id, from) => {
+      const history = await store.readStream(id, from);
+      if (!raced) {
+        raced = true;
+        await handleCommand(store, counter, id, add(4), options());
+      }
+      return history;
+    };
+    racing.append = (id, events, expected) => store.append(id, events, expected);
+    await expect(handleCommand(racing, counter, 's-1', add(3), options())).rejects.toThrow('limit');
+    await handleCommand(store, counter, 's-2', add(1), options());
+    raced = false;
+    expect(await handleCommand(racing, counter, 's-2', add(1), options())).toMatchObject({ revision: 2, appended: 1 });
+  });
+
+  it('gives up after maxAttempts lost races, and never retries a conditional command', async () => {
+    await handleCommand(store, counter, 's-1', add(1), options());
+    const busy = new InMemoryEventStore();
+    busy.readStream = (id) => store.readStream(id);
+    let appends = 0;
+    busy.append = (id) => {
+      appends++;
+      return Promise.reject(new WrongExpectedRevisionError(id, 0, 1));
+    };
+    await expect(handleCommand(busy, counter, 's-1', add(1), options({ maxAttempts: 3 }))).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    expect(appends).toBe(3);
+    await expect(handleCommand(busy, counter, 's-1', add(1), options({ expectedRevision: 0 }))).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    expect(appends).toBe(4);
+  });
+
+  it('answers a command whose idempotency key the stream already holds, within the window, without deciding', async () => {
+    const keyed = options({ idempotencyWindowMs: 60_000 }, { idempotencyKey: 'k-1' });
+    const first = await handleCommand(store, counter, 's-1', add(2), keyed);
+    await handleCommand(store, counter, 's-1', add(1), options());
+    expect(await handleCommand(store, counter, 's-1', add(2), keyed)).toEqual({ ...first, appended: 0 });
+    expect(await store.readStream('s-1')).toHaveLength(2);
+    // Past the window, or without one, the key no longer answers.
+    expect((await handleCommand(store, counter, 's-1', add(2, '2026-11-25T10:02:00.000Z'), keyed)).appended).toBe(1);
+    expect((await handleCommand(store, counter, 's-1', add(2), options({}, { idempotencyKey: 'k-1' }))).appended).toBe(1);
+  });
+
+  it('appends nothing twice under the same event ids', async () => {
+    const fixed = options({ newEventId: () => 'same-id' });
+    await handleCommand(store, counter, 's-1', add(1), fixed);
+    await expect(handleCommand(store, counter, 's-2', add(1), fixed)).rejects.toThrow('already stored');
+  });
+});

@@ -1,0 +1,28 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { knownEventCodec, type KnownEvent } from '#events';
+import { handleCommand, type Command, type CommandResult, type Decider, type EventStore, type HandleCommandOptions } from '#eventsourcing';
+import { EVENT_STORE } from './event-store.token.js';
+
+export type WriteOptions<E extends KnownEvent> = Omit<HandleCommandOptions<E>, 'codec' | 'newEventId'> &
+  Partial<Pick<HandleCommandOptions<E>, 'newEventId'>>;
+
+/** Options every command of this process gets unless it says otherwise (command-api: the idempotency window). */
+export const WRITE_DEFAULTS = Symbol('WRITE_DEFAULTS');
+export type WriteDefaults = Pick<HandleCommandOptions<KnownEvent>, 'idempotencyWindowMs' | 'maxAttempts'>;
+
+/**
+ * `handleCommand` on this process's event store, with the project's event codec and random event
+ * ids unless the caller derives them: what command-api's handlers and the payment saga both use.
+ */
+@Injectable()
+export class WritePath {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(WRITE_DEFAULTS) private readonly defaults: WriteDefaults,
+  ) {}
+
+  handle<C extends Command, E extends KnownEvent, S>(decider: Decider<C, E, S>, streamId: string, command: C, options: WriteOptions<E>): Promise<CommandResult> {
+    return handleCommand(this.store, decider, streamId, command, { codec: knownEventCodec<E>(), newEventId: () => randomUUID(), ...this.defaults, ...options });
+  }
+}
