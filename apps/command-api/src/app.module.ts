@@ -1,7 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { config } from '#infra/config/config';
+import type { Config } from '#infra/config/config';
+import { ConfigModule } from '#infra/nest/config.module';
 import { DatabaseModule } from '#infra/nest/database.module';
 import { EventStoreModule } from '#infra/nest/event-store.module';
 import { RelayModule } from '#infra/relay/relay.module';
@@ -11,16 +12,22 @@ import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js
 import { IdempotencyStore } from './idempotency/idempotency.store.js';
 import { OrdersModule } from './orders/orders.module.js';
 
-@Module({
-  imports: [
-    DatabaseModule,
-    EventStoreModule.forRoot({ idempotencyWindowMs: config.idempotencyTtlMs }),
-    CqrsModule.forRoot(),
-    RelayModule,
-    AccountsModule,
-    OrdersModule,
-  ],
-  controllers: [HealthController],
-  providers: [IdempotencyStore, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
-})
-export class AppModule {}
+@Module({})
+export class AppModule {
+  static forRoot(config: Config): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        EventStoreModule.forRoot({ idempotencyWindowMs: config.idempotencyTtlMs }),
+        CqrsModule.forRoot(),
+        RelayModule,
+        AccountsModule,
+        OrdersModule,
+      ],
+      controllers: [HealthController],
+      providers: [IdempotencyStore, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
+    };
+  }
+}

@@ -5,8 +5,9 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { catchError, from, mergeMap, switchMap, type Observable } from 'rxjs';
-import { config } from '#infra/config/config';
+import type { Config } from '#infra/config/config';
 import { createLogger } from '#infra/logging/logger';
+import { CONFIG } from '#infra/nest/config.module';
 import { errorResponse } from '../shared/http-errors.filter.js';
 import { InvalidHeaderError } from '../shared/command-context.js';
 import { IdempotencyStore } from './idempotency.store.js';
@@ -40,7 +41,10 @@ const isFinal = (status: number): boolean => status < 500 && status !== 409 && s
 export class IdempotencyInterceptor implements NestInterceptor, OnApplicationBootstrap, OnApplicationShutdown {
   private purge: NodeJS.Timeout | null = null;
 
-  constructor(@Inject(IdempotencyStore) private readonly store: IdempotencyStore) {}
+  constructor(
+    @Inject(IdempotencyStore) private readonly store: IdempotencyStore,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.purge = setInterval(() => void this.store.purgeExpired().catch((err: unknown) => log.warn({ err }, 'purge failed')), 10 * 60_000);
@@ -85,7 +89,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnApplicationBoo
   private async claim(key: string, hash: string): Promise<{ kind: 'execute' } | { kind: 'replay'; status: number; body: unknown }> {
     const deadline = Date.now() + WAIT_MS;
     for (;;) {
-      const claim = await this.store.claim(key, hash, config.idempotencyTtlMs);
+      const claim = await this.store.claim(key, hash, this.config.idempotencyTtlMs);
       if (claim.kind === 'mismatch') {
         throw new UnprocessableEntityException({ error: 'idempotency_key_reused', message: 'This Idempotency-Key was used with another request (route or body)' });
       }

@@ -1,91 +1,166 @@
-/** Every setting comes from the environment, with defaults that work on the local stack. */
-const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
-const int = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
-  return value;
-};
-const bool = (name: string, fallback: boolean): boolean => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  return !['0', 'false', 'no', 'off'].includes(raw.toLowerCase());
+/**
+ * The configuration of every process, parsed once at start from the environment into a frozen,
+ * typed object. A missing or bad value stops the process with one message naming every variable
+ * at fault, before anything connects. Code gets it through Nest (CONFIG) or as a parameter; this
+ * is the only file that reads the environment.
+ */
+export const PROJECTION_NAMES = ['order-history', 'account-statement', 'order-search', 'payment-saga'] as const;
+export type ProjectionName = (typeof PROJECTION_NAMES)[number];
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export interface Config {
+  readonly appName: string;
+  readonly databaseUrl: string;
+  /** Which event store adapter the apps use. */
+  readonly eventStore: 'postgres' | 'eventstoredb';
+  readonly eventStoreConnectionString: string;
+  readonly kafkaBrokers: readonly string[];
+  readonly kafkaClientId: string;
+  /** Partitions of the event topics when the apps create them. */
+  readonly kafkaPartitions: number;
+  readonly kafkaSessionTimeoutMs: number;
+  readonly kafkaRebalanceTimeoutMs: number;
+  /** Prefix for consumer group ids, so test runs do not share offsets with a developer's stack. */
+  readonly consumerGroupPrefix: string;
+  /** The projections this projector process runs. */
+  readonly projections: readonly ProjectionName[];
+  readonly elasticsearchUrl: string;
+  /** Alias the order search is read and written through; each build is an index `<alias>-<n>` behind it. */
+  readonly orderSearchAlias: string;
+  /** Longest a search may take in query-api before it answers 503. */
+  readonly searchTimeoutMs: number;
+  /** Interface the HTTP apps bind to (0.0.0.0 in containers). */
+  readonly httpHost: string;
+  readonly commandApiPort: number;
+  readonly queryApiPort: number;
+  readonly projectorPort: number;
+  /** How long command-api keeps the answer to an Idempotency-Key. */
+  readonly idempotencyTtlMs: number;
+  /** An order not paid this long after its creation is cancelled by the payment saga. */
+  readonly paymentTimeoutMs: number;
+  /** Run the store → Kafka relay inside command-api, or only through the CLI. */
+  readonly relayEnabled: boolean;
+  readonly relayPollIntervalMs: number;
+  readonly relayBatchSize: number;
+  readonly consistencyTimeoutMs: number;
+  /** Group commit of the PostgreSQL event store: most appends per transaction, most such transactions at once. */
+  readonly groupCommit: { readonly maxBatch: number; readonly maxInFlight: number };
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+}
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads one variable at a time and collects every problem instead of stopping at the first. */
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Environment) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  text(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  url(name: string, fallback: string): string {
+    const value = this.text(name, fallback);
+    if (!URL.canParse(value)) this.problems.push(`${name} must be a URL, got "${value}"`);
+    return value;
+  }
+
+  int(name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+      this.problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.raw(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false, got "${raw}"`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.text(name, fallback);
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    this.problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+    return fallback;
+  }
+
+  list<T extends string>(name: string, allowed: readonly T[] | null, fallback: readonly T[]): T[] {
+    const raw = this.raw(name);
+    if (raw === undefined) return [...fallback];
+    const items = raw.split(',').map((item) => item.trim()).filter(Boolean);
+    const unknown = allowed ? items.filter((item) => !(allowed as readonly string[]).includes(item)) : [];
+    if (!items.length || unknown.length) {
+      this.problems.push(`${name} must be a comma-separated list${allowed ? ` of ${allowed.join(', ')}` : ''}, got "${raw}"`);
+      return [...fallback];
+    }
+    return items as T[];
+  }
+}
+
+const PORT_MAX = 65_535;
+
+/** Parses and checks the whole configuration; throws one ConfigError that names every problem. */
+export const loadConfig = (env: Environment = process.env): Config => {
+  const read = new Reader(env);
+  const config: Config = {
+    appName: read.text('APP_NAME', 'ledger'),
+    databaseUrl: read.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/ledger'),
+    eventStore: read.oneOf('EVENT_STORE', ['postgres', 'eventstoredb'], 'postgres'),
+    eventStoreConnectionString: read.url('EVENTSTORE_CONNECTION_STRING', 'esdb://127.0.0.1:2113?tls=false'),
+    kafkaBrokers: read.list('KAFKA_BROKERS', null, ['127.0.0.1:9092']),
+    kafkaClientId: read.text('KAFKA_CLIENT_ID', 'ledger'),
+    kafkaPartitions: read.int('KAFKA_PARTITIONS', 4, 1, 10_000),
+    kafkaSessionTimeoutMs: read.int('KAFKA_SESSION_TIMEOUT_MS', 10_000, 1),
+    kafkaRebalanceTimeoutMs: read.int('KAFKA_REBALANCE_TIMEOUT_MS', 10_000, 1),
+    consumerGroupPrefix: read.text('CONSUMER_GROUP_PREFIX', 'ledger'),
+    projections: read.list('PROJECTIONS', PROJECTION_NAMES, PROJECTION_NAMES),
+    elasticsearchUrl: read.url('ELASTICSEARCH_URL', 'http://127.0.0.1:9200'),
+    orderSearchAlias: read.text('ORDER_SEARCH_ALIAS', 'orders'),
+    searchTimeoutMs: read.int('SEARCH_TIMEOUT_MS', 3_000, 1),
+    httpHost: read.text('HTTP_HOST', '127.0.0.1'),
+    commandApiPort: read.int('COMMAND_API_PORT', 3000, 0, PORT_MAX),
+    queryApiPort: read.int('QUERY_API_PORT', 3001, 0, PORT_MAX),
+    projectorPort: read.int('PROJECTOR_PORT', 3002, 0, PORT_MAX),
+    idempotencyTtlMs: read.int('IDEMPOTENCY_TTL_MS', 86_400_000, 1),
+    paymentTimeoutMs: read.int('PAYMENT_TIMEOUT_MS', 60_000, 1),
+    relayEnabled: read.bool('RELAY_ENABLED', true),
+    relayPollIntervalMs: read.int('RELAY_POLL_INTERVAL_MS', 1_000, 1),
+    relayBatchSize: read.int('RELAY_BATCH_SIZE', 500, 1),
+    consistencyTimeoutMs: read.int('CONSISTENCY_TIMEOUT_MS', 5_000),
+    groupCommit: { maxBatch: read.int('GROUP_COMMIT_MAX_BATCH', 128, 1), maxInFlight: read.int('GROUP_COMMIT_MAX_IN_FLIGHT', 2, 1) },
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+  };
+  if (read.problems.length) throw new ConfigError(read.problems);
+  return Object.freeze({ ...config, groupCommit: Object.freeze(config.groupCommit), kafkaBrokers: Object.freeze([...config.kafkaBrokers]), projections: Object.freeze([...config.projections]) });
 };
 
-export const config = {
-  get databaseUrl(): string {
-    return env('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/ledger');
-  },
-  /** Which event store adapter the apps use: `postgres` (default) or `eventstoredb`. */
-  get eventStore(): 'postgres' | 'eventstoredb' {
-    const value = env('EVENT_STORE', 'postgres');
-    if (value !== 'postgres' && value !== 'eventstoredb') throw new Error(`EVENT_STORE must be postgres or eventstoredb, got "${value}"`);
-    return value;
-  },
-  get eventStoreConnectionString(): string {
-    return env('EVENTSTORE_CONNECTION_STRING', 'esdb://127.0.0.1:2113?tls=false');
-  },
-  get kafkaBrokers(): string[] {
-    return env('KAFKA_BROKERS', '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
-  },
-  get elasticsearchUrl(): string {
-    return env('ELASTICSEARCH_URL', 'http://127.0.0.1:9200');
-  },
-  /** Alias the order search is read and written through; each build is an index `<alias>-<n>` behind it. */
-  get orderSearchAlias(): string {
-    return env('ORDER_SEARCH_ALIAS', 'orders');
-  },
-  /** Longest a search may take in query-api before it answers 503. */
-  get searchTimeoutMs(): number {
-    return int('SEARCH_TIMEOUT_MS', 3000);
-  },
-  /** Interface the HTTP apps bind to (0.0.0.0 in containers). */
-  get httpHost(): string {
-    return env('HTTP_HOST', '127.0.0.1');
-  },
-  get commandApiPort(): number {
-    return int('COMMAND_API_PORT', 3000);
-  },
-  get queryApiPort(): number {
-    return int('QUERY_API_PORT', 3001);
-  },
-  get projectorPort(): number {
-    return int('PROJECTOR_PORT', 3002);
-  },
-  /** How long command-api keeps the response to an Idempotency-Key (default 24 h). */
-  get idempotencyTtlMs(): number {
-    return int('IDEMPOTENCY_TTL_MS', 86_400_000);
-  },
-  /** An order not paid this long after its creation is cancelled by the payment saga. */
-  get paymentTimeoutMs(): number {
-    return int('PAYMENT_TIMEOUT_MS', 60_000);
-  },
-  /** Run the store → Kafka relay inside command-api (default) or only via the CLI. */
-  get relayEnabled(): boolean {
-    return bool('RELAY_ENABLED', true);
-  },
-  get relayPollIntervalMs(): number {
-    return int('RELAY_POLL_INTERVAL_MS', 1000);
-  },
-  get relayBatchSize(): number {
-    return int('RELAY_BATCH_SIZE', 500);
-  },
-  get consistencyTimeoutMs(): number {
-    return int('CONSISTENCY_TIMEOUT_MS', 5000);
-  },
-  /** Group commit of the PostgreSQL event store: most appends per transaction, most such transactions at once. */
-  get groupCommit(): { maxBatch: number; maxInFlight: number } {
-    return { maxBatch: Math.max(1, int('GROUP_COMMIT_MAX_BATCH', 128)), maxInFlight: Math.max(1, int('GROUP_COMMIT_MAX_IN_FLIGHT', 2)) };
-  },
-  get kafkaClientId(): string {
-    return env('KAFKA_CLIENT_ID', 'ledger');
-  },
-  /** Prefix for consumer group ids, so test runs do not share offsets with a developer's stack. */
-  get consumerGroupPrefix(): string {
-    return env('CONSUMER_GROUP_PREFIX', 'ledger');
-  },
-  get logLevel(): string {
-    return env('LOG_LEVEL', 'info');
-  },
+/** For a process's entry point: the configuration, or one clear message and exit code 1. */
+export const loadConfigOrExit = (env: Environment = process.env): Config => {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
 };

@@ -1,8 +1,7 @@
 import { Client, errors } from '@elastic/elasticsearch';
-import { config } from '../config/config.js';
 
 /** A client with no retries of its own: callers wrap it in cockatiel policies. */
-export const createElasticsearch = (node = config.elasticsearchUrl, requestTimeout = 10_000): Client =>
+export const createElasticsearch = (node: string, requestTimeout = 10_000): Client =>
   new Client({ node, maxRetries: 0, requestTimeout, compression: false });
 
 /** Connection failures, timeouts, 429 and 5xx: worth retrying, and what opens a circuit breaker. */

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Partitioners, type IHeaders, type Kafka, type KafkaMessage } from 'kafkajs';
-import { config } from '../config/config.js';
 
 export interface DeadLetterRecord {
   readonly partition: number;
@@ -17,7 +16,7 @@ export const deadLetterTopics = (topic: string): { original: string; dlq: string
 };
 
 /** The group whose committed offsets mark what `dlq retry` has already sent back. */
-export const retryGroupId = (): string => `${config.consumerGroupPrefix}.dlq-retry`;
+export const retryGroupId = (groupPrefix: string): string => `${groupPrefix}.dlq-retry`;
 
 const text = (headers: IHeaders | undefined): Record<string, string> =>
   Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.map(String).join(',') : String(v)]));
@@ -60,11 +59,11 @@ const readRange = async (kafka: Kafka, topic: string, from: Map<number, string>)
   return records.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
 };
 
-const retried = async (kafka: Kafka, dlq: string): Promise<Map<number, string>> => {
+const retried = async (kafka: Kafka, dlq: string, groupPrefix: string): Promise<Map<number, string>> => {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const [group] = await admin.fetchOffsets({ groupId: retryGroupId(), topics: [dlq] });
+    const [group] = await admin.fetchOffsets({ groupId: retryGroupId(groupPrefix), topics: [dlq] });
     return new Map((group?.partitions ?? []).filter((p) => Number(p.offset) >= 0).map((p) => [p.partition, p.offset]));
   } finally {
     await admin.disconnect();
@@ -72,9 +71,9 @@ const retried = async (kafka: Kafka, dlq: string): Promise<Map<number, string>> 
 };
 
 /** Dead letters not yet sent back (or all of them), oldest first. */
-export const listDeadLetters = async (kafka: Kafka, topic: string, options: { all?: boolean } = {}): Promise<DeadLetterRecord[]> => {
+export const listDeadLetters = async (kafka: Kafka, topic: string, options: { groupPrefix: string; all?: boolean }): Promise<DeadLetterRecord[]> => {
   const { dlq } = deadLetterTopics(topic);
-  return readRange(kafka, dlq, options.all ? new Map<number, string>() : await retried(kafka, dlq));
+  return readRange(kafka, dlq, options.all ? new Map<number, string>() : await retried(kafka, dlq, options.groupPrefix));
 };
 
 /**
@@ -82,9 +81,9 @@ export const listDeadLetters = async (kafka: Kafka, topic: string, options: { al
  * dropped, `dlq-retried-from` added) and marks them retried. Consumers apply them through their
  * normal idempotent path: what was already applied is skipped by its revision.
  */
-export const retryDeadLetters = async (kafka: Kafka, topic: string, options: { offset?: string } = {}): Promise<number> => {
+export const retryDeadLetters = async (kafka: Kafka, topic: string, options: { groupPrefix: string; offset?: string }): Promise<number> => {
   const { original, dlq } = deadLetterTopics(topic);
-  const pending = (await listDeadLetters(kafka, dlq)).filter((r) => options.offset === undefined || r.offset === options.offset);
+  const pending = (await listDeadLetters(kafka, dlq, { groupPrefix: options.groupPrefix })).filter((r) => options.offset === undefined || r.offset === options.offset);
   if (pending.length === 0) return 0;
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
@@ -110,7 +109,7 @@ export const retryDeadLetters = async (kafka: Kafka, topic: string, options: { o
     try {
       const last = new Map<number, bigint>();
       for (const r of pending) last.set(r.partition, BigInt(r.offset) + 1n);
-      await admin.setOffsets({ groupId: retryGroupId(), topic: dlq, partitions: [...last].map(([partition, offset]) => ({ partition, offset: offset.toString() })) });
+      await admin.setOffsets({ groupId: retryGroupId(options.groupPrefix), topic: dlq, partitions: [...last].map(([partition, offset]) => ({ partition, offset: offset.toString() })) });
     } finally {
       await admin.disconnect();
     }

@@ -1,11 +1,23 @@
 import type { LoggerService } from '@nestjs/common';
-import { pino, type Logger } from 'pino';
-import { config } from '../config/config.js';
+import { pino, type Level, type Logger } from 'pino';
 
-const root: Logger = pino({ level: config.logLevel, base: { app: process.env['APP_NAME'] ?? 'ledger' } });
+const root: Logger = pino({ level: 'info', base: { app: 'ledger' } });
+const children = new Set<Logger>();
 
 /** A child logger per component: `createLogger('relay').info({ batch: 12 }, 'published')`. */
-export const createLogger = (component: string): Logger => root.child({ component });
+export const createLogger = (component: string): Logger => {
+  const child = root.child({ component });
+  children.add(child);
+  return child;
+};
+
+/** Applies the configured level and app name to every logger, those made already included. Call once at start. */
+export const configureLogging = ({ logLevel, appName }: { logLevel: Level | 'silent'; appName: string }): void => {
+  for (const logger of [root, ...children]) {
+    logger.level = logLevel;
+    logger.setBindings({ app: appName });
+  }
+};
 
 /** Routes NestJS's own log lines through pino. */
 export class PinoNestLogger implements LoggerService {

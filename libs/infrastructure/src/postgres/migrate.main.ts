@@ -1,9 +1,10 @@
-import { config } from '../config/config.js';
+import { loadConfig } from '../config/config.js';
 import { createPool } from './pool.js';
 import { migrate } from './migrate.js';
 
 /** `npm run db:migrate`: applies pending migrations to DATABASE_URL. */
-const pool = createPool(config.databaseUrl, 1);
+const config = loadConfig();
+const pool = createPool(config, 1);
 try {
   const applied = await migrate(pool);
   const db = new URL(config.databaseUrl).pathname.slice(1);

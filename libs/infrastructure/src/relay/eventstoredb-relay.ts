@@ -80,7 +80,7 @@ export class EventStoreDbRelay implements EventRelay {
 
   private async publishFromCheckpoint(): Promise<void> {
     let checkpoint = await this.loadCheckpoint();
-    const producer = await connectRelayProducer(this.kafka);
+    const producer = await connectRelayProducer(this.kafka, this.options.partitions);
     const subscription = this.client.subscribeToAll({
       fromPosition: checkpoint.position ?? START,
       filter: streamNameFilter({ prefixes: CATEGORIES.map((category) => `${category}-`) }),

@@ -23,11 +23,11 @@ export const kafkaProducePolicy = (log: Logger): IPolicy => {
  * next one), the default partitioner (key = stream id → one partition per stream); the topics
  * exist before it sends.
  */
-export const connectRelayProducer = async (kafka: Kafka): Promise<Producer> => {
+export const connectRelayProducer = async (kafka: Kafka, partitions?: number): Promise<Producer> => {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin).finally(() => admin.disconnect());
+  await ensureTopics(admin, partitions).finally(() => admin.disconnect());
   return producer;
 };

@@ -1,8 +1,9 @@
 import { EventStoreDBClient } from '@eventstore/db-client';
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { config } from '../config/config.js';
+import type { Config } from '../config/config.js';
 import { PostgresEventStore } from '../event-store/postgres/postgres-event-store.js';
 import { createKafka } from '../kafka/kafka.js';
+import { CONFIG } from '../nest/config.module.js';
 import { PG_POOL } from '../nest/database.module.js';
 import type { Pool } from '../postgres/pool.js';
 import { EventStoreDbRelay } from './eventstoredb-relay.js';
@@ -12,25 +13,28 @@ import { Relay, type EventRelay } from './relay.js';
 export const RELAY = Symbol('RELAY');
 
 /** The relay for the event store EVENT_STORE selects. */
-export const createRelay = (pool: Pool): EventRelay => {
-  const kafka = createKafka(`${config.kafkaClientId}-relay`);
-  const options = { batchSize: config.relayBatchSize, pollIntervalMs: config.relayPollIntervalMs };
+export const createRelay = (config: Config, pool: Pool): EventRelay => {
+  const kafka = createKafka(config, 'relay');
+  const options = { batchSize: config.relayBatchSize, pollIntervalMs: config.relayPollIntervalMs, partitions: config.kafkaPartitions };
   if (config.eventStore === 'eventstoredb') {
     return new EventStoreDbRelay(EventStoreDBClient.connectionString(config.eventStoreConnectionString), kafka, options);
   }
-  return new Relay(pool, new PostgresEventStore(pool), kafka, options);
+  return new Relay(pool, new PostgresEventStore(pool, config.groupCommit), kafka, options);
 };
 
 /** Hosts the store → Kafka relay in the importing app unless RELAY_ENABLED=false. Needs DatabaseModule. */
 @Module({
-  providers: [{ provide: RELAY, inject: [PG_POOL], useFactory: createRelay }],
+  providers: [{ provide: RELAY, inject: [CONFIG, PG_POOL], useFactory: createRelay }],
   exports: [RELAY],
 })
 export class RelayModule implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(RELAY) private readonly relay: EventRelay) {}
+  constructor(
+    @Inject(RELAY) private readonly relay: EventRelay,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
 
   onApplicationBootstrap(): void {
-    if (config.relayEnabled) this.relay.start();
+    if (this.config.relayEnabled) this.relay.start();
   }
 
   async onApplicationShutdown(): Promise<void> {

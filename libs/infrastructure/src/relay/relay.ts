@@ -22,6 +22,8 @@ export interface RelayOptions {
   readonly pollIntervalMs: number;
   /** How often a standby relay retries the lock. */
   readonly standbyRetryMs?: number;
+  /** Partitions of the event topics, when the relay creates them. */
+  readonly partitions?: number;
 }
 
 export type RelayState = 'stopped' | 'standby' | 'active';
@@ -108,7 +110,7 @@ export class Relay implements EventRelay {
   }
 
   private async publishWhileLeader(session: pg.PoolClient, isBroken: () => boolean): Promise<void> {
-    const producer = await connectRelayProducer(this.kafka);
+    const producer = await connectRelayProducer(this.kafka, this.options.partitions);
     // Set by a notification, cleared when a read starts: an append that committed after a
     // prefetched read began is read again at once, not after the poll interval.
     let appended = false;

@@ -9,7 +9,6 @@ import {
   type ReadAllPage,
   type StoredEvent,
 } from '#eventsourcing';
-import { config } from '../../config/config.js';
 import { GroupCommit, type AppendOutcome, type AppendRequest, type GroupCommitOptions } from './group-commit.js';
 
 /** Channel notified on every committed append (the relay listens to it). */
@@ -134,7 +133,7 @@ export class PostgresEventStore implements EventStore {
 
   constructor(
     private readonly pool: pg.Pool,
-    groupCommit: GroupCommitOptions = config.groupCommit,
+    groupCommit: GroupCommitOptions = { maxBatch: 128, maxInFlight: 2 },
   ) {
     this.groupCommit = new GroupCommit(
       (request) => appendEvents(this.pool, request.streamId, request.events, request.expected),
