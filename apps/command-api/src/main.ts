@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { config } from '#infra/config/config';
+import { validationPipe } from '#infra/http/validation.pipe';
 import { PinoNestLogger } from '#infra/logging/logger';
 import { AppModule } from './app.module.js';
 import { HttpErrorsFilter } from './shared/http-errors.filter.js';
 import { requireJsonBody } from './shared/json-body.middleware.js';
-import { validationPipe } from './shared/validation.js';
 
 /** Builds and starts command-api; `port` 0 picks a free port (tests). */
 export const bootstrap = async (port = config.commandApiPort): Promise<NestExpressApplication> => {

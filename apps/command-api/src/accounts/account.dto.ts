@@ -1,7 +1,5 @@
-import { IsInt, IsNotEmpty, IsOptional, IsPositive, IsString, Matches, Max, MaxLength } from 'class-validator';
-
-const CURRENCY = /^[A-Z]{3}$/;
-const CURRENCY_MESSAGE = 'currency must be an ISO-4217 code of three capital letters';
+import { IsInt, IsNotEmpty, IsOptional, IsPositive, IsString, Max, MaxLength } from 'class-validator';
+import { IsCurrencyCode } from '#infra/http/currency.validator';
 
 export class OpenAccountDto {
   @IsString()
@@ -10,7 +8,7 @@ export class OpenAccountDto {
   ownerName!: string;
 
   @IsString()
-  @Matches(CURRENCY, { message: CURRENCY_MESSAGE })
+  @IsCurrencyCode()
   currency!: string;
 }
 
@@ -21,7 +19,7 @@ export class MoneyMovementDto {
   amount!: number;
 
   @IsString()
-  @Matches(CURRENCY, { message: CURRENCY_MESSAGE })
+  @IsCurrencyCode()
   currency!: string;
 
   @IsOptional()

@@ -1,8 +1,8 @@
 import { Body, Controller, Headers, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { uuidParam } from '#infra/http/uuid-param.pipe';
 import type { CommandResult } from '../shared/stream-executor.js';
 import { newAggregateId, requestContext } from '../shared/request-context.js';
-import { uuidParam } from '../shared/validation.js';
 import { MoneyMovementDto, OpenAccountDto } from './account.dto.js';
 import { MoveMoneyCommand, OpenAccountCommand } from './account.commands.js';
 

@@ -1,8 +1,8 @@
 import { Body, Controller, Headers, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { uuidParam } from '#infra/http/uuid-param.pipe';
 import type { CommandResult } from '../shared/stream-executor.js';
 import { newAggregateId, requestContext } from '../shared/request-context.js';
-import { uuidParam } from '../shared/validation.js';
 import { CancelOrderDto, CreateOrderDto, ShipOrderDto } from './order.dto.js';
 import { CancelOrderCommand, CreateOrderCommand, ShipOrderCommand } from './order.commands.js';
 

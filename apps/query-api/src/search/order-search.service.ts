@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, ServiceUnavailableException, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, ServiceUnavailableException, type OnApplicationShutdown } from '@nestjs/common';
 import type { estypes } from '@elastic/elasticsearch';
 import {
   bulkhead, BulkheadRejectedError, BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, handleWhen, isBrokenCircuitError,
@@ -6,6 +6,7 @@ import {
 } from 'cockatiel';
 import { config } from '#infra/config/config';
 import { createElasticsearch, isTransientSearchError } from '#infra/elasticsearch/elasticsearch';
+import { invalidField } from '#infra/http/validation.pipe';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import { DEFAULT_PAGE_SIZE, ORDER_STATUSES } from '../shared/list-query.dto.js';
 import type { OrderSearchQueryDto, SearchSort } from './search-query.dto.js';
@@ -20,9 +21,6 @@ const SORTS: Record<SearchSort, estypes.SortCombinations[]> = {
 
 const isSearchAfter = (key: unknown[]): key is [number, string] =>
   key.length === 2 && typeof key[0] === 'number' && Number.isFinite(key[0]) && typeof key[1] === 'string' && key[1].length <= 100;
-
-const invalid = (field: string, problem: string): BadRequestException =>
-  new BadRequestException({ error: 'validation_failed', message: problem, fields: [{ field, problems: [problem] }] });
 
 export interface OrderSearchResult {
   readonly items: Record<string, unknown>[];
@@ -47,10 +45,10 @@ export class OrderSearchService implements OnApplicationShutdown {
 
   async search(query: OrderSearchQueryDto): Promise<OrderSearchResult> {
     if (query.minTotal !== undefined && query.maxTotal !== undefined && query.minTotal > query.maxTotal) {
-      throw invalid('minTotal', 'minTotal must not be greater than maxTotal');
+      throw invalidField('minTotal', 'minTotal must not be greater than maxTotal');
     }
     if (query.createdFrom && query.createdTo && Date.parse(query.createdFrom) > Date.parse(query.createdTo)) {
-      throw invalid('createdFrom', 'createdFrom must not be after createdTo');
+      throw invalidField('createdFrom', 'createdFrom must not be after createdTo');
     }
     const sort = query.sort ?? (query.q ? 'relevance' : 'newest');
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
