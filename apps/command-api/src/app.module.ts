@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { HealthController } from '#infra/http/health.controller';
 import { DatabaseModule } from '#infra/nest/database.module';
 import { EventStoreModule } from '#infra/nest/event-store.module';
 import { RelayModule } from '#infra/relay/relay.module';
 import { AccountsController } from './accounts/accounts.controller.js';
 import { MoveMoneyHandler, OpenAccountHandler } from './accounts/account.handlers.js';
-import { HealthController } from './health/health.controller.js';
+import { healthChecks } from './health/health-checks.provider.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
 import { IdempotencyStore } from './idempotency/idempotency.store.js';
 import { OrdersController } from './orders/orders.controller.js';
@@ -17,6 +18,7 @@ import { StreamExecutor } from './shared/stream-executor.js';
   imports: [DatabaseModule, EventStoreModule, CqrsModule.forRoot(), RelayModule],
   controllers: [AccountsController, OrdersController, HealthController],
   providers: [
+    healthChecks,
     IdempotencyStore,
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
     StreamExecutor,

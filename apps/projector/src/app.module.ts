@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
+import { HealthController } from '#infra/http/health.controller';
 import { DatabaseModule } from '#infra/nest/database.module';
 import { ProjectorService } from './consumer/projector.service.js';
-import { HealthController } from './http/health.controller.js';
+import { healthChecks } from './http/health-checks.provider.js';
+import { MetricsController } from './http/metrics.controller.js';
 
 @Module({
   imports: [DatabaseModule],
-  controllers: [HealthController],
-  providers: [ProjectorService],
+  controllers: [HealthController, MetricsController],
+  providers: [ProjectorService, healthChecks],
 })
 export class AppModule {}
