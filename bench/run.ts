@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { config } from '#infra/config/config';
+import { config } from './lib/config.js';
 import type { Pool } from '#infra/postgres/pool';
 import { resetDatabase } from './lib/database.js';
 import { judge, machine, table, type Figure } from './lib/report.js';

@@ -7,6 +7,7 @@ import { waitUntil } from './support/apps.js';
 import { post } from './support/http.js';
 import { runPool } from './support/load.js';
 import { Stack } from './support/stack.js';
+import { testConfig } from '#infra/testing/test-config';
 
 const ACCOUNTS = 40;
 const ORDERS = 1_000;
@@ -35,7 +36,7 @@ describe('Payment saga: SIGKILL at random points during 1,000 orders', () => {
   const stack = new Stack({ PAYMENT_TIMEOUT_MS: '120000' });
   let pool: Pool;
   beforeAll(async () => {
-    pool = createPool(undefined, 6);
+    pool = createPool(testConfig(), 6);
     await stack.start();
   }, 120_000);
   afterAll(async () => {

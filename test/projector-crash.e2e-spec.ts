@@ -9,6 +9,7 @@ import { waitUntil } from './support/apps.js';
 import { post } from './support/http.js';
 import { runPool } from './support/load.js';
 import { Stack } from './support/stack.js';
+import { testConfig } from '#infra/testing/test-config';
 
 const ACCOUNTS = 50;
 const MOVES_PER_ACCOUNT = 82;
@@ -27,7 +28,7 @@ describe('Projector crash while events flow', () => {
   const stack = new Stack({ PROJECTIONS: 'order-history,account-statement,order-search' });
   let pool: Pool;
   beforeAll(async () => {
-    pool = createPool(undefined, 6);
+    pool = createPool(testConfig(), 6);
     await stack.start();
   }, 120_000);
   afterAll(async () => {

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { config } from './config.js';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -18,7 +19,7 @@ export const resetDatabase = async (url: string): Promise<Pool> => {
   } finally {
     await admin.end();
   }
-  const pool = createPool(url, 4);
+  const pool = createPool({ ...config, databaseUrl: url }, 4);
   await migrate(pool);
   return pool;
 };

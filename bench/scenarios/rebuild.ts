@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { config } from '#infra/config/config';
+import { config } from '../lib/config.js';
 import { createElasticsearch } from '#infra/elasticsearch/elasticsearch';
 import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-store';
 import type { Pool } from '#infra/postgres/pool';

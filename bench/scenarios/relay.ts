@@ -1,8 +1,8 @@
 import { CompressionTypes, type TopicMessages } from 'kafkajs';
-import { config } from '#infra/config/config';
+import { config } from '../lib/config.js';
 import { START_OF_LOG, type LogPosition } from '#eventsourcing';
 import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-store';
-import { createKafka, ensureTopics, topicPartitions } from '#infra/kafka/kafka';
+import { createKafka, ensureTopics } from '#infra/kafka/kafka';
 import type { Pool } from '#infra/postgres/pool';
 import { toTopicMessages } from '#infra/relay/kafka-message';
 import { connectRelayProducer } from '#infra/relay/produce-policy';
@@ -26,14 +26,14 @@ export const relay = async (context: BenchContext, pool: Pool): Promise<Figure[]
   await deleteTopics(['events.', RAW_PREFIX]);
   await storeGenerated(pool, generateEvents(count, 4));
   const store = new PostgresEventStore(pool);
-  const kafka = createKafka('bench-relay');
+  const kafka = createKafka(config, 'bench-relay');
   const batchSize = config.relayBatchSize;
 
   // Topics exist and producers are connected before either clock starts: each clock starts when
   // the first batch is acknowledged and stops at the last, and counts the events in between.
   const setup = kafka.admin();
   await setup.connect();
-  await ensureTopics(setup);
+  await ensureTopics(setup, config.kafkaPartitions);
   await setup.disconnect();
 
   const relay = new Relay(pool, store, kafka, { name: 'bench', batchSize, pollIntervalMs: config.relayPollIntervalMs });
@@ -59,7 +59,7 @@ export const relay = async (context: BenchContext, pool: Pool): Promise<Figure[]
   const admin = kafka.admin();
   await admin.connect();
   const topics = [...new Set(batches.flatMap((b) => b.map((t) => t.topic)))];
-  await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: topicPartitions(), replicationFactor: 1 })), waitForLeaders: true });
+  await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: config.kafkaPartitions, replicationFactor: 1 })), waitForLeaders: true });
   await admin.disconnect();
   const producer = await connectRelayProducer(kafka);
   const send = (topicMessages: TopicMessages[]) => producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
@@ -79,7 +79,7 @@ export const relay = async (context: BenchContext, pool: Pool): Promise<Figure[]
       unit: '/s',
       baseline: { name: 'raw kafkajs produce', value: rawEvents / rawSeconds },
       target: { on: 'ratio', atLeast: 0.7 },
-      details: { events: count, relayEvents, relaySeconds, rawEvents, rawSeconds, batchSize, partitions: topicPartitions() },
+      details: { events: count, relayEvents, relaySeconds, rawEvents, rawSeconds, batchSize, partitions: config.kafkaPartitions },
     },
   ];
 };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { config } from '../lib/config.js';
 import { accountStreamId, CURRENT_SCHEMA_VERSION, type NewEvent } from '#events';
 import type { ExpectedRevision } from '#eventsourcing';
 import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-store';
@@ -75,7 +76,7 @@ const timed = async (concurrency: number, perWorker: number, job: (w: number, i:
 
 /** Appends through the adapter (one event per append, each with its expected revision checked). */
 const systemRun = async (url: string, target: Target, concurrency: number, perWorker: number): Promise<Run> => {
-  const pool = createPool(url, concurrency);
+  const pool = createPool({ ...config, databaseUrl: url }, concurrency);
   const store = new PostgresEventStore(pool);
   try {
     const run = randomUUID().slice(0, 8);
@@ -93,7 +94,7 @@ const systemRun = async (url: string, target: Target, concurrency: number, perWo
 
 /** The bound: the same rows, one autocommitted single-row INSERT each, straight through pg. */
 export const rawInsertRun = async (url: string, target: Target, concurrency: number, perWorker: number): Promise<Run> => {
-  const pool = createPool(url, concurrency);
+  const pool = createPool({ ...config, databaseUrl: url }, concurrency);
   try {
     const run = randomUUID().slice(0, 8);
     if (target === 'existing') await seedExisting(pool, 'raw_events', run, concurrency);

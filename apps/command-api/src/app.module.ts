@@ -7,7 +7,8 @@ import { DatabaseModule } from '#infra/nest/database.module';
 import { EventStoreModule } from '#infra/nest/event-store.module';
 import { RelayModule } from '#infra/relay/relay.module';
 import { AccountsModule } from './accounts/accounts.module.js';
-import { HealthController } from './health/health.controller.js';
+import { HealthController } from '#infra/http/health.controller';
+import { healthChecks } from './health/health-checks.provider.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
 import { IdempotencyStore } from './idempotency/idempotency.store.js';
 import { OrdersModule } from './orders/orders.module.js';
@@ -27,7 +28,7 @@ export class AppModule {
         OrdersModule,
       ],
       controllers: [HealthController],
-      providers: [IdempotencyStore, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
+      providers: [healthChecks, IdempotencyStore, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
     };
   }
 }

@@ -8,6 +8,7 @@ import { WritePath } from '#infra/nest/write-path';
 import { PaymentSagaRepository } from '../../projector/src/saga/payment-saga.repository.js';
 import { PaymentSagaRunner } from '../../projector/src/saga/payment-saga.runner.js';
 import { bootstrap } from './main.js';
+import { testConfig } from '#infra/testing/test-config';
 
 interface Reply {
   status: number;
@@ -20,10 +21,9 @@ describe('command-api over HTTP (real PostgreSQL)', () => {
   let base: string;
 
   beforeAll(async () => {
-    process.env['RELAY_ENABLED'] = 'false';
-    pool = createPool(undefined, 4);
+    pool = createPool(testConfig(), 4);
     await migrate(pool);
-    app = await bootstrap(0);
+    app = await bootstrap(testConfig({ commandApiPort: 0, relayEnabled: false }));
     const address = app.getHttpServer().address() as { port: number };
     base = `http://127.0.0.1:${address.port}`;
   });

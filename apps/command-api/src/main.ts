@@ -3,10 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfigOrExit, type Config } from '#infra/config/config';
 import { configureLogging, PinoNestLogger } from '#infra/logging/logger';
+import { validationPipe } from '#infra/http/validation.pipe';
 import { AppModule } from './app.module.js';
 import { HttpErrorsFilter } from './shared/http-errors.filter.js';
 import { requireJsonBody } from './shared/json-body.middleware.js';
-import { validationPipe } from './shared/validation.js';
 
 /** Builds and starts command-api; a port of 0 picks a free one (tests). */
 export const bootstrap = async (config: Config): Promise<NestExpressApplication> => {

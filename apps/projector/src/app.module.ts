@@ -1,11 +1,24 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Config } from '#infra/config/config';
+import { HealthController } from '#infra/http/health.controller';
+import { ConfigModule } from '#infra/nest/config.module';
 import { DatabaseModule } from '#infra/nest/database.module';
+import { ElasticsearchModule } from '#infra/nest/elasticsearch.module';
+import { EventStoreModule } from '#infra/nest/event-store.module';
+import { KafkaModule } from '#infra/nest/kafka.module';
 import { ProjectorService } from './consumer/projector.service.js';
-import { HealthController } from './http/health.controller.js';
+import { healthChecks } from './http/health-checks.provider.js';
+import { MetricsController } from './http/metrics.controller.js';
+import { PaymentSagaModule } from './saga/payment-saga.module.js';
 
-@Module({
-  imports: [DatabaseModule],
-  controllers: [HealthController],
-  providers: [ProjectorService],
-})
-export class AppModule {}
+@Module({})
+export class AppModule {
+  static forRoot(config: Config): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule.forRoot(), KafkaModule, ElasticsearchModule.forRoot(() => 5_000), PaymentSagaModule],
+      controllers: [HealthController, MetricsController],
+      providers: [ProjectorService, healthChecks],
+    };
+  }
+}

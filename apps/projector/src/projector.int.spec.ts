@@ -13,6 +13,7 @@ import { accountStatementProjection } from './projections/account-statement.proj
 import { ProjectionError } from './projections/projection.js';
 import { readModelChecksum } from './rebuild/checksum.js';
 import { rebuildInto, rebuildProjection } from './rebuild/rebuild.js';
+import { testConfig } from '#infra/testing/test-config';
 
 const meta = { correlationId: randomUUID(), causationId: null };
 const now = (): string => new Date().toISOString();
@@ -34,20 +35,20 @@ const envelope = (event: NewEvent, revision: number): EventEnvelope<KnownEvent> 
   }) as EventEnvelope<KnownEvent>;
 
 describe('projector against PostgreSQL and Kafka', () => {
-  const kafka = createKafka('projector-int-test');
+  const config = testConfig({ consumerGroupPrefix: `it-${randomUUID().slice(0, 8)}` });
+  const kafka = createKafka(testConfig(), 'projector-int-test');
   let pool: Pool;
   let store: PostgresEventStore;
   let producer: Producer;
 
   beforeAll(async () => {
     // A consumer group of its own, so this file never shares offsets with another run.
-    process.env['CONSUMER_GROUP_PREFIX'] = `it-${randomUUID().slice(0, 8)}`;
-    pool = createPool(undefined, 12);
+    pool = createPool(testConfig(), 12);
     await migrate(pool);
     store = new PostgresEventStore(pool);
     const admin = kafka.admin();
     await admin.connect();
-    await ensureTopics(admin);
+    await ensureTopics(admin, testConfig().kafkaPartitions);
     await admin.disconnect();
     producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
@@ -144,7 +145,7 @@ describe('projector against PostgreSQL and Kafka', () => {
         ],
       });
 
-      consumer = new ProjectionConsumer(postgresSink(accountStatementProjection, pool), kafka, producer);
+      consumer = new ProjectionConsumer(postgresSink(accountStatementProjection, pool), kafka, producer, config);
       await consumer.start();
 
       await waitFor(async () => {
@@ -181,7 +182,7 @@ describe('projector against PostgreSQL and Kafka', () => {
         const admin = kafka.admin();
         await admin.connect();
         try {
-          const [group] = await admin.fetchOffsets({ groupId: consumerGroupId('account-statement'), topics: [topic] });
+          const [group] = await admin.fetchOffsets({ groupId: consumerGroupId(config.consumerGroupPrefix, 'account-statement'), topics: [topic] });
           const ends = await admin.fetchTopicOffsets(topic);
           return {
             committed: group!.partitions.find((p) => p.partition === partition)!.offset,
@@ -215,7 +216,7 @@ describe('projector against PostgreSQL and Kafka', () => {
     it('swaps in a read model equal to a from-scratch rebuild, with the live consumer catching up after it', async () => {
       running = relay();
       running.start();
-      consumer = new ProjectionConsumer(postgresSink(accountStatementProjection, pool), kafka, producer);
+      consumer = new ProjectionConsumer(postgresSink(accountStatementProjection, pool), kafka, producer, config);
       await consumer.start();
 
       const accounts = Array.from({ length: 20 }, () => randomUUID());

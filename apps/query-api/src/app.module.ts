@@ -1,18 +1,27 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import type { Config } from '#infra/config/config';
+import { HealthController } from '#infra/http/health.controller';
+import { ConfigModule } from '#infra/nest/config.module';
 import { DatabaseModule } from '#infra/nest/database.module';
+import { ElasticsearchModule } from '#infra/nest/elasticsearch.module';
 import { AccountQueries } from './accounts/account.queries.js';
 import { AccountsController } from './accounts/accounts.controller.js';
 import { ConsistencyInterceptor } from './consistency/consistency.interceptor.js';
-import { HealthController } from './health.controller.js';
+import { healthChecks } from './health-checks.provider.js';
 import { OrderQueries } from './orders/order.queries.js';
 import { OrdersController } from './orders/orders.controller.js';
 import { OrderSearchService } from './search/order-search.service.js';
 import { SearchController } from './search/search.controller.js';
 
-@Module({
-  imports: [DatabaseModule],
-  controllers: [SearchController, OrdersController, AccountsController, HealthController],
-  providers: [OrderQueries, AccountQueries, OrderSearchService, { provide: APP_INTERCEPTOR, useClass: ConsistencyInterceptor }],
-})
-export class AppModule {}
+@Module({})
+export class AppModule {
+  static forRoot(config: Config): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, ElasticsearchModule.forRoot((c) => c.searchTimeoutMs + 1_000)],
+      controllers: [SearchController, OrdersController, AccountsController, HealthController],
+      providers: [healthChecks, OrderQueries, AccountQueries, OrderSearchService, { provide: APP_INTERCEPTOR, useClass: ConsistencyInterceptor }],
+    };
+  }
+}

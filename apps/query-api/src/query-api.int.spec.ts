@@ -8,6 +8,7 @@ import { orderHistoryProjection } from '../../projector/src/projections/order-hi
 import type { Projection } from '../../projector/src/projections/projection.js';
 import { encodeCursor } from './shared/cursor.js';
 import { bootstrap } from './main.js';
+import { testConfig } from '#infra/testing/test-config';
 
 interface Reply {
   status: number;
@@ -28,9 +29,9 @@ describe('query-api over HTTP (real PostgreSQL read models)', () => {
   let base: string;
 
   beforeAll(async () => {
-    pool = createPool(undefined, 4);
+    pool = createPool(testConfig(), 4);
     await migrate(pool);
-    app = await bootstrap(0);
+    app = await bootstrap(testConfig({ queryApiPort: 0 }));
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   });
   afterAll(async () => {
@@ -38,8 +39,8 @@ describe('query-api over HTTP (real PostgreSQL read models)', () => {
     await pool.end();
   });
 
-  const get = async (path: string, headers: Record<string, string> = {}): Promise<Reply> => {
-    const response = await fetch(`${base}${path}`, { headers });
+  const get = async (path: string, headers: Record<string, string> = {}, to = base): Promise<Reply> => {
+    const response = await fetch(`${to}${path}`, { headers });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
   /** Writes through the projection itself, as the projector would. */
@@ -209,10 +210,6 @@ describe('query-api over HTTP (real PostgreSQL read models)', () => {
   });
 
   describe('X-Consistency-Token', () => {
-    afterEach(() => {
-      delete process.env['CONSISTENCY_TIMEOUT_MS'];
-    });
-
     it('waits until the read model has applied the revision, then answers with it', async () => {
       const orderId = randomUUID();
       await project(orderHistoryProjection, [created(orderId, 'c-token', new Date())]);
@@ -233,10 +230,11 @@ describe('query-api over HTTP (real PostgreSQL read models)', () => {
     });
 
     it('answers 504 with what is applied when the revision does not arrive in time', async () => {
-      process.env['CONSISTENCY_TIMEOUT_MS'] = '300';
+      // A query-api that waits at most 300 ms, on the same read models.
+      const impatient = await bootstrap(testConfig({ queryApiPort: 0, consistencyTimeoutMs: 300 }));
       const orderId = randomUUID();
       await project(orderHistoryProjection, [created(orderId, 'c-token', new Date())]);
-      const reply = await get(`/orders/${orderId}`, { 'x-consistency-token': `order-${orderId}@5` });
+      const reply = await get(`/orders/${orderId}`, { 'x-consistency-token': `order-${orderId}@5` }, `http://127.0.0.1:${(impatient.getHttpServer().address() as { port: number }).port}`).finally(() => impatient.close());
       expect(reply.status).toBe(504);
       expect(reply.body).toMatchObject({ error: 'consistency_timeout', wanted: 5, applied: 0 });
     });

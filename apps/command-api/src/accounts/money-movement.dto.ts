@@ -1,4 +1,5 @@
-import { IsInt, IsOptional, IsPositive, IsString, Matches, Max, MaxLength } from 'class-validator';
+import { IsInt, IsOptional, IsPositive, IsString, Max, MaxLength } from 'class-validator';
+import { IsCurrencyCode } from '#infra/http/currency.validator';
 
 /** The body of a deposit and of a withdrawal. */
 export class MoneyMovementDto {
@@ -8,7 +9,7 @@ export class MoneyMovementDto {
   amount!: number;
 
   @IsString()
-  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO-4217 code of three capital letters' })
+  @IsCurrencyCode()
   currency!: string;
 
   @IsOptional()

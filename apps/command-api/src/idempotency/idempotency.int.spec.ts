@@ -5,6 +5,7 @@ import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-s
 import { migrate } from '#infra/postgres/migrate';
 import { createPool, type Pool } from '#infra/postgres/pool';
 import { bootstrap } from '../main.js';
+import { testConfig } from '#infra/testing/test-config';
 
 interface Reply {
   status: number;
@@ -18,20 +19,18 @@ describe('Idempotency-Key on command-api (real PostgreSQL)', () => {
   let base: string;
 
   beforeAll(async () => {
-    process.env['RELAY_ENABLED'] = 'false';
-    pool = createPool(undefined, 4);
+    pool = createPool(testConfig(), 4);
     await migrate(pool);
-    app = await bootstrap(0);
+    app = await bootstrap(testConfig({ commandApiPort: 0, relayEnabled: false }));
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   });
   afterAll(async () => {
     await app.close();
     await pool.end();
-    delete process.env['IDEMPOTENCY_TTL_MS'];
   });
 
-  const send = async (path: string, body: unknown, key?: string): Promise<Reply> => {
-    const response = await fetch(`${base}${path}`, {
+  const send = async (path: string, body: unknown, key?: string, to = base): Promise<Reply> => {
+    const response = await fetch(`${to}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
       body: JSON.stringify(body),
@@ -127,17 +126,20 @@ describe('Idempotency-Key on command-api (real PostgreSQL)', () => {
   });
 
   it('keys expire: after IDEMPOTENCY_TTL_MS the same key executes as new', async () => {
-    process.env['IDEMPOTENCY_TTL_MS'] = '300';
+    // Another command-api whose keys live 300 ms, on the same database.
+    const shortLived = await bootstrap(testConfig({ commandApiPort: 0, relayEnabled: false, idempotencyTtlMs: 300 }));
+    const shortBase = `http://127.0.0.1:${(shortLived.getHttpServer().address() as { port: number }).port}`;
+    const sendShort = (path: string, body: unknown, key: string) => send(path, body, key, shortBase);
     try {
       const accountId = await openAccount();
       const key = randomUUID();
-      await send(`/accounts/${accountId}/deposits`, { amount: 10, currency: 'EUR' }, key);
+      await sendShort(`/accounts/${accountId}/deposits`, { amount: 10, currency: 'EUR' }, key);
       await new Promise((resolve) => setTimeout(resolve, 400)); // let the key outlive its lifetime
-      const later = await send(`/accounts/${accountId}/deposits`, { amount: 10, currency: 'EUR' }, key);
+      const later = await sendShort(`/accounts/${accountId}/deposits`, { amount: 10, currency: 'EUR' }, key);
       expect(later).toMatchObject({ status: 201, replayed: false, body: { revision: 2 } });
       expect(await events(accountStreamId(accountId))).toBe(3);
     } finally {
-      delete process.env['IDEMPOTENCY_TTL_MS'];
+      await shortLived.close();
     }
   });
 

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { config } from '#infra/config/config';
+import { loadConfigOrExit, type Config } from '#infra/config/config';
 import { createElasticsearch } from '#infra/elasticsearch/elasticsearch';
 import { deadLetterTopics, listDeadLetters, purgeDeadLetters, retryDeadLetters } from '#infra/kafka/dead-letters';
 import { createKafka } from '#infra/kafka/kafka';
@@ -15,8 +15,8 @@ import { rebuildOrderSearch } from '../search/order-search.rebuild.js';
 import { listProjections } from './projections-list.js';
 import { listSagas } from './sagas-list.js';
 
-const withPool = async <T>(work: (pool: Pool) => Promise<T>): Promise<T> => {
-  const pool = createPool(config.databaseUrl, 4);
+const withPool = async <T>(config: Config, work: (pool: Pool) => Promise<T>): Promise<T> => {
+  const pool = createPool(config, 4);
   try {
     return await work(pool);
   } finally {
@@ -24,9 +24,9 @@ const withPool = async <T>(work: (pool: Pool) => Promise<T>): Promise<T> => {
   }
 };
 
-const rebuild = async (name: string): Promise<void> => {
+const rebuild = async (config: Config, name: string): Promise<void> => {
   if (name !== ORDER_SEARCH_PROJECTION.name) projectionNamed(name); // fails fast on an unknown name
-  await withPool(async (pool) => {
+  await withPool(config, async (pool) => {
     const bar = new SingleBar({
       format: `${name} [{bar}] {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}`,
       barCompleteChar: '#',
@@ -37,7 +37,7 @@ const rebuild = async (name: string): Promise<void> => {
     });
     const started = Date.now();
     bar.start(1, 0, { speed: 0 });
-    const store = createEventStore(pool);
+    const store = createEventStore(config, pool);
     const options = {
       pool,
       store,
@@ -49,7 +49,7 @@ const rebuild = async (name: string): Promise<void> => {
     let where = 'swapped in';
     let result: RebuildResult;
     if (name === ORDER_SEARCH_PROJECTION.name) {
-      const es = createElasticsearch();
+      const es = createElasticsearch(config.elasticsearchUrl);
       try {
         const search = await rebuildOrderSearch(es, config.orderSearchAlias, options);
         where = `alias ${config.orderSearchAlias} → ${search.index}${search.previous ? `, ${search.previous} deleted` : ''}`;
@@ -70,14 +70,14 @@ const rebuild = async (name: string): Promise<void> => {
   });
 };
 
-export const buildCli = (): Command => {
+export const buildCli = (config: Config): Command => {
   const program = new Command('ledger').description('Operate the ledger: projections, migrations, relay');
   const projections = program.command('projections').description('Read models');
   projections
     .command('list')
     .description('each projection, its state, Kafka lag and row counts')
     .action(async () => {
-      const listing = await withPool(listProjections);
+      const listing = await withPool(config, (pool) => listProjections(config, pool));
       console.table(
         listing.map((p) => ({
           projection: p.name,
@@ -92,18 +92,18 @@ export const buildCli = (): Command => {
     .command('rebuild')
     .argument('<name>', 'projection name (see projections list)')
     .description('rebuild from the event store into shadow tables, swap atomically, catch up; live traffic continues')
-    .action(rebuild);
+    .action((name: string) => rebuild(config, name));
   program
     .command('migrate')
     .description('apply pending database migrations')
-    .action(() => withPool(async (pool) => console.log((await migrate(pool)).join('\n') || 'schema up to date')));
+    .action(() => withPool(config, async (pool) => console.log((await migrate(pool)).join('\n') || 'schema up to date')));
   program
     .command('sagas')
     .description('payment sagas')
     .command('list')
     .description('sagas per state, and those in flight (overdue ones are stuck: the timeout sweep cancels them)')
     .action(async () => {
-      const listing = await withPool((pool) => listSagas(pool));
+      const listing = await withPool(config, (pool) => listSagas(pool));
       console.table(listing.counts);
       if (listing.inFlight.length) console.table(listing.inFlight);
       const overdue = listing.inFlight.filter((s) => s.overdue).length;
@@ -116,7 +116,7 @@ export const buildCli = (): Command => {
     .option('--all', 'also those already retried')
     .description('dead letters not yet retried: where they came from and why they failed')
     .action(async (topic: string, options: { all?: boolean }) => {
-      const letters = await listDeadLetters(createKafka('cli'), topic, options);
+      const letters = await listDeadLetters(createKafka(config, 'cli'), topic, { ...options, groupPrefix: config.consumerGroupPrefix });
       console.table(letters.map((l) => ({
         offset: `${l.partition}/${l.offset}`,
         key: l.key,
@@ -134,7 +134,7 @@ export const buildCli = (): Command => {
     .option('--offset <offset>', 'only the dead letter at this offset')
     .description('send dead letters back to their topic, through the consumers\' idempotent path')
     .action(async (topic: string, options: { offset?: string }) => {
-      const sent = await retryDeadLetters(createKafka('cli'), topic, options);
+      const sent = await retryDeadLetters(createKafka(config, 'cli'), topic, { ...options, groupPrefix: config.consumerGroupPrefix });
       console.log(`sent ${sent} dead letter(s) back to ${deadLetterTopics(topic).original}`);
     });
   dlq
@@ -142,15 +142,15 @@ export const buildCli = (): Command => {
     .argument('<topic>')
     .description('delete every dead letter of the topic')
     .action(async (topic: string) => {
-      const deleted = await purgeDeadLetters(createKafka('cli'), topic);
+      const deleted = await purgeDeadLetters(createKafka(config, 'cli'), topic);
       console.log(`deleted ${deleted} dead letter(s) from ${deadLetterTopics(topic).dlq}`);
     });
-  program.command('relay').description('run the event store → Kafka relay alone, until interrupted').action(runRelay);
+  program.command('relay').description('run the event store → Kafka relay alone, until interrupted').action(() => runRelay(config));
   return program;
 };
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  await buildCli()
+  await buildCli(loadConfigOrExit())
     .parseAsync(process.argv)
     .catch((error: unknown) => {
       console.error(`error: ${error instanceof Error ? error.message : String(error)}`);

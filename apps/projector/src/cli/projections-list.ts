@@ -1,5 +1,5 @@
 import { topicForCategory } from '#events';
-import { config } from '#infra/config/config';
+import type { Config } from '#infra/config/config';
 import { createElasticsearch } from '#infra/elasticsearch/elasticsearch';
 import { createKafka } from '#infra/kafka/kafka';
 import type { Pool } from '#infra/postgres/pool';
@@ -18,15 +18,15 @@ export interface ProjectionListing {
   readonly rows: Record<string, number>;
 }
 
-const consumerLag = async (name: string, topics: readonly string[]): Promise<number | null> => {
-  const admin = createKafka('cli').admin();
+const consumerLag = async (config: Config, name: string, topics: readonly string[]): Promise<number | null> => {
+  const admin = createKafka(config, 'cli').admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     let lag = 0;
     for (const topic of topics.filter((t) => existing.has(t))) {
       const ends = await admin.fetchTopicOffsets(topic);
-      const [committed] = await admin.fetchOffsets({ groupId: consumerGroupId(name), topics: [topic] });
+      const [committed] = await admin.fetchOffsets({ groupId: consumerGroupId(config.consumerGroupPrefix, name), topics: [topic] });
       for (const end of ends) {
         const done = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
         lag += Number(end.high) - Math.max(Number(done), Number(end.low));
@@ -41,7 +41,7 @@ const consumerLag = async (name: string, topics: readonly string[]): Promise<num
 };
 
 /** The search index behind the alias and its document count; nulls when Elasticsearch does not answer. */
-const searchIndex = async (): Promise<{ index: string | null; docs: number | null }> => {
+const searchIndex = async (config: Config): Promise<{ index: string | null; docs: number | null }> => {
   const es = createElasticsearch(config.elasticsearchUrl, 3_000);
   try {
     const index = await indexBehind(es, config.orderSearchAlias);
@@ -55,17 +55,17 @@ const searchIndex = async (): Promise<{ index: string | null; docs: number | nul
   }
 };
 
-export const listProjections = async (pool: Pool): Promise<ProjectionListing[]> => {
+export const listProjections = async (config: Config, pool: Pool): Promise<ProjectionListing[]> => {
   const { rows: states } = await pool.query<{ name: string; status: string; rebuilt_at: Date | null }>('SELECT * FROM projection_state');
   const stateOf = (name: string) => states.find((s) => s.name === name);
   const search = async (): Promise<ProjectionListing> => {
     const { name, categories } = ORDER_SEARCH_PROJECTION;
-    const { index, docs } = await searchIndex();
+    const { index, docs } = await searchIndex(config);
     return {
       name,
       state: stateOf(name)?.status ?? 'live',
       rebuiltAt: stateOf(name)?.rebuilt_at?.toISOString() ?? null,
-      lag: await consumerLag(name, categories.map(topicForCategory)),
+      lag: await consumerLag(config, name, categories.map(topicForCategory)),
       rows: { [`index ${index ?? 'unreachable'}`]: docs ?? -1 },
     };
   };
@@ -81,7 +81,7 @@ export const listProjections = async (pool: Pool): Promise<ProjectionListing[]> 
         name: p.name,
         state: state?.status ?? 'live',
         rebuiltAt: state?.rebuilt_at?.toISOString() ?? null,
-        lag: await consumerLag(p.name, p.categories.map(topicForCategory)),
+        lag: await consumerLag(config, p.name, p.categories.map(topicForCategory)),
         rows,
       };
     }),

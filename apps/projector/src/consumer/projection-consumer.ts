@@ -1,5 +1,5 @@
 import { decodeEnvelope, PoisonEventError, topicForCategory, type EventEnvelope, type KnownEvent } from '#events';
-import { config } from '#infra/config/config';
+import type { Config } from '#infra/config/config';
 import { createLogger } from '#infra/logging/logger';
 import type { Batch, Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { ApplyOutcome } from '../projections/projection.js';
@@ -20,7 +20,9 @@ export interface ProjectionSink {
 const CHUNK = 500;
 const log = createLogger('projection-consumer');
 
-export const consumerGroupId = (projection: string): string => `${config.consumerGroupPrefix}.projection.${projection}`;
+export type ConsumerSettings = Pick<Config, 'consumerGroupPrefix' | 'kafkaSessionTimeoutMs' | 'kafkaRebalanceTimeoutMs'>;
+
+export const consumerGroupId = (groupPrefix: string, projection: string): string => `${groupPrefix}.projection.${projection}`;
 
 /** Applies a transaction per chunk; Kafka offsets are committed only after it commits. */
 export class ProjectionConsumer {
@@ -33,6 +35,7 @@ export class ProjectionConsumer {
     private readonly sink: ProjectionSink,
     private readonly kafka: Kafka,
     private readonly producer: Producer,
+    private readonly settings: ConsumerSettings,
   ) {}
 
   get name(): string {
@@ -47,9 +50,9 @@ export class ProjectionConsumer {
     this.stopping = false;
     this.abort = new AbortController();
     const consumer = this.kafka.consumer({
-      groupId: consumerGroupId(this.sink.name),
-      sessionTimeout: Number(process.env['KAFKA_SESSION_TIMEOUT_MS'] ?? 10_000),
-      rebalanceTimeout: Number(process.env['KAFKA_REBALANCE_TIMEOUT_MS'] ?? 10_000),
+      groupId: consumerGroupId(this.settings.consumerGroupPrefix, this.sink.name),
+      sessionTimeout: this.settings.kafkaSessionTimeoutMs,
+      rebalanceTimeout: this.settings.kafkaRebalanceTimeoutMs,
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: 100,
     });

@@ -1,28 +1,11 @@
 import type { AccountEvent, EventEnvelope, KnownEvent } from '#events';
 import type { PoolClient } from '#infra/postgres/pool';
-import { accountStatementTables } from '#infra/postgres/migrations/002-read-models';
+import {
+  ACCOUNT_STATEMENT, ACCOUNT_TRANSACTIONS, accountFromStored, accountRecord, accountStatementDdl, transactionRecord,
+  type AccountRow, type StoredAccount, type TransactionRow,
+} from '#infra/read-models/account-statement.table';
+import { insertRecordsSql } from '#infra/read-models/read-model.table';
 import { ProjectionError, qualified, type ApplyOutcome, type Projection } from './projection.js';
-
-export interface AccountRow {
-  readonly accountId: string;
-  readonly ownerName: string;
-  readonly currency: string;
-  readonly balance: number;
-  readonly openedAt: string;
-  readonly revision: number;
-  readonly updatedAt: string;
-}
-
-export interface TransactionRow {
-  readonly accountId: string;
-  readonly revision: number;
-  readonly eventId: string;
-  readonly kind: 'deposit' | 'withdrawal';
-  readonly amount: number;
-  readonly balanceAfter: number;
-  readonly description: string | null;
-  readonly occurredAt: string;
-}
 
 /** Balance per account, and one statement line per deposit or withdrawal. */
 export const evolveAccountStatement = (
@@ -54,30 +37,21 @@ export const evolveAccountStatement = (
   };
 };
 
-interface StoredAccount {
-  account_id: string; owner_name: string; currency: string; balance: string; opened_at: Date; revision: string; updated_at: Date;
-}
-
-const fromStored = (r: StoredAccount): AccountRow => ({
-  accountId: r.account_id, ownerName: r.owner_name, currency: r.currency, balance: Number(r.balance),
-  openedAt: r.opened_at.toISOString(), revision: Number(r.revision), updatedAt: r.updated_at.toISOString(),
-});
-
 export const accountStatementProjection: Projection = {
   name: 'account-statement',
   categories: ['account'],
-  tables: ['account_statement', 'account_transactions'],
+  tables: [ACCOUNT_STATEMENT.name, ACCOUNT_TRANSACTIONS.name],
   idColumn: 'account_id',
-  createTables: accountStatementTables,
+  createTables: accountStatementDdl,
 
   async apply(client: PoolClient, schema: string, events: readonly EventEnvelope<KnownEvent>[]): Promise<ApplyOutcome> {
     const accountEvents = events as readonly EventEnvelope<AccountEvent>[];
     const ids = [...new Set(accountEvents.map((e) => e.data.accountId))];
     const { rows } = await client.query<StoredAccount>(
-      `SELECT * FROM ${qualified(schema, 'account_statement')} WHERE account_id = ANY($1) ORDER BY account_id FOR UPDATE`,
+      `SELECT * FROM ${qualified(schema, ACCOUNT_STATEMENT.name)} WHERE account_id = ANY($1) ORDER BY account_id FOR UPDATE`,
       [ids],
     );
-    const current = new Map<string, AccountRow>(rows.map((r) => [r.account_id, fromStored(r)]));
+    const current = new Map<string, AccountRow>(rows.map((r) => [r.account_id, accountFromStored(r)]));
     const changed = new Set<string>();
     const transactions: TransactionRow[] = [];
     let applied = 0;
@@ -102,23 +76,13 @@ export const accountStatementProjection: Projection = {
     }
     if (changed.size) {
       await client.query(
-        `INSERT INTO ${qualified(schema, 'account_statement')} (account_id, owner_name, currency, balance, opened_at, revision, updated_at)
-         SELECT "accountId", "ownerName", currency, balance, "openedAt", revision, "updatedAt"
-         FROM jsonb_to_recordset($1::jsonb) AS r("accountId" text, "ownerName" text, currency text, balance bigint,
-           "openedAt" timestamptz, revision bigint, "updatedAt" timestamptz)
+        `${insertRecordsSql(schema, ACCOUNT_STATEMENT)}
          ON CONFLICT (account_id) DO UPDATE SET balance = EXCLUDED.balance, revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at`,
-        [JSON.stringify([...changed].map((id) => current.get(id)))],
+        [JSON.stringify([...changed].map((id) => accountRecord(current.get(id)!)))],
       );
     }
     if (transactions.length) {
-      await client.query(
-        `INSERT INTO ${qualified(schema, 'account_transactions')}
-           (account_id, revision, event_id, kind, amount, balance_after, description, occurred_at)
-         SELECT "accountId", revision, "eventId", kind, amount, "balanceAfter", description, "occurredAt"
-         FROM jsonb_to_recordset($1::jsonb) AS r("accountId" text, revision bigint, "eventId" uuid, kind text, amount bigint,
-           "balanceAfter" bigint, description text, "occurredAt" timestamptz)`,
-        [JSON.stringify(transactions)],
-      );
+      await client.query(insertRecordsSql(schema, ACCOUNT_TRANSACTIONS), [JSON.stringify(transactions.map(transactionRecord))]);
     }
     return { applied, skipped, rejected };
   },

@@ -1,6 +1,8 @@
 import type { EventEnvelope, KnownEvent } from '#events';
 import type { PoolClient } from '#infra/postgres/pool';
 
+export { qualified } from '#infra/read-models/read-model.table';
+
 export type ProjectionName = 'order-history' | 'account-statement';
 
 /** An event the projection cannot apply (e.g. it refers to a row that was never created). */
@@ -31,6 +33,3 @@ export interface Projection {
   createTables(schema: string): string;
   apply(client: PoolClient, schema: string, events: readonly EventEnvelope<KnownEvent>[]): Promise<ApplyOutcome>;
 }
-
-/** `"schema"."table"`, for identifiers that come from code, never from users. */
-export const qualified = (schema: string, table: string): string => `"${schema}"."${table}"`;

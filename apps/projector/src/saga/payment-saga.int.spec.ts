@@ -6,6 +6,7 @@ import { createPool, type Pool } from '#infra/postgres/pool';
 import { WritePath } from '#infra/nest/write-path';
 import { PaymentSagaRepository } from './payment-saga.repository.js';
 import { PaymentSagaRunner } from './payment-saga.runner.js';
+import { testConfig } from '#infra/testing/test-config';
 
 const meta = { correlationId: randomUUID(), causationId: null };
 const event = (type: string, data: object, occurredAt = new Date().toISOString()): NewEvent =>
@@ -17,7 +18,7 @@ describe('payment saga against the real event store', () => {
   let saga: PaymentSagaRunner;
 
   beforeAll(async () => {
-    pool = createPool(undefined, 6);
+    pool = createPool(testConfig(), 6);
     await migrate(pool);
     store = new PostgresEventStore(pool);
     saga = new PaymentSagaRunner(new PaymentSagaRepository(pool), new WritePath(store, {}), 60_000);

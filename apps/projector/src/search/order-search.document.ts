@@ -1,4 +1,4 @@
-import type { OrderHistoryRow } from '../projections/order-history.projection.js';
+import type { OrderHistoryRow } from '#infra/read-models/order-history.table';
 
 /** What is indexed for an order: the order-history row, plus what search needs precomputed. */
 export interface OrderSearchDocument extends OrderHistoryRow {

@@ -5,11 +5,13 @@ import { deleteIndices } from '#infra/testing/elasticsearch-cleanup';
 import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-store';
 import { migrate } from '#infra/postgres/migrate';
 import { createPool, type Pool } from '#infra/postgres/pool';
-import { evolveOrderHistory, type OrderHistoryRow } from '../projections/order-history.projection.js';
+import type { OrderHistoryRow } from '#infra/read-models/order-history.table';
+import { evolveOrderHistory } from '../projections/order-history.projection.js';
 import { ensureOrderSearchIndex, indexBehind } from './order-search.index.js';
 import { toSearchDocument, type OrderSearchDocument } from './order-search.document.js';
 import { rebuildOrderSearch } from './order-search.rebuild.js';
 import { OrderSearchWriter } from './order-search.writer.js';
+import { testConfig } from '#infra/testing/test-config';
 
 const meta = { correlationId: randomUUID(), causationId: null };
 const now = (): string => new Date().toISOString();
@@ -27,7 +29,7 @@ const at = (event: NewEvent, revision: number): EventEnvelope<KnownEvent> =>
   ({ ...event, streamId: orderStreamId((event.data as { orderId: string }).orderId), streamRevision: revision, globalPosition: String(revision + 1) }) as EventEnvelope<KnownEvent>;
 
 describe('order search on a real Elasticsearch node', () => {
-  const es = createElasticsearch();
+  const es = createElasticsearch(testConfig().elasticsearchUrl);
   const alias = `it-orders-${randomUUID().slice(0, 8)}`;
   let pool: Pool;
   let store: PostgresEventStore;
@@ -35,7 +37,7 @@ describe('order search on a real Elasticsearch node', () => {
   let index: string;
 
   beforeAll(async () => {
-    pool = createPool(undefined, 6);
+    pool = createPool(testConfig(), 6);
     await migrate(pool);
     store = new PostgresEventStore(pool);
     writer = new OrderSearchWriter(es, store);

@@ -1,7 +1,8 @@
 import { orderStreamId, parseStreamId, upcastEnvelope, type EventEnvelope, type KnownEvent, type OrderEvent } from '#events';
 import type { Elasticsearch } from '#infra/elasticsearch/elasticsearch';
 import type { EventStore } from '#eventsourcing';
-import { evolveOrderHistory, type OrderHistoryRow } from '../projections/order-history.projection.js';
+import type { OrderHistoryRow } from '#infra/read-models/order-history.table';
+import { evolveOrderHistory } from '../projections/order-history.projection.js';
 import { ProjectionError, type ApplyOutcome } from '../projections/projection.js';
 import { fromSearchDocument, toSearchDocument, type OrderSearchDocument } from './order-search.document.js';
 

@@ -1,6 +1,6 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { uuidParam } from '#infra/http/uuid-param.pipe';
 import { PageQueryDto } from '../shared/list-query.dto.js';
-import { uuidParam } from '../shared/params.js';
 import { AccountQueries, type AccountView } from './account.queries.js';
 
 @Controller('accounts')

@@ -9,7 +9,8 @@ import {
 } from '@nestjs/common';
 import type { Request } from 'express';
 import { from, switchMap, type Observable } from 'rxjs';
-import { config } from '#infra/config/config';
+import type { Config } from '#infra/config/config';
+import { CONFIG } from '#infra/nest/config.module';
 import { PG_POOL } from '#infra/nest/database.module';
 import type { Pool } from '#infra/postgres/pool';
 import { parseConsistencyToken, type ConsistencyToken } from './consistency-token.js';
@@ -26,7 +27,10 @@ const REVISION_SQL: Record<ConsistencyToken['category'], string> = {
  */
 @Injectable()
 export class ConsistencyInterceptor implements NestInterceptor {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const raw = context.switchToHttp().getRequest<Request>().header('x-consistency-token');
@@ -39,7 +43,7 @@ export class ConsistencyInterceptor implements NestInterceptor {
   }
 
   private async waitFor(token: ConsistencyToken): Promise<void> {
-    const deadline = Date.now() + config.consistencyTimeoutMs;
+    const deadline = Date.now() + this.config.consistencyTimeoutMs;
     let applied: number | null = null;
     for (;;) {
       const { rows } = await this.pool.query<{ revision: string }>(REVISION_SQL[token.category], [token.id]);

@@ -1,5 +1,6 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
-import { CustomerIdPipe, uuidParam } from '../shared/params.js';
+import { uuidParam } from '#infra/http/uuid-param.pipe';
+import { CustomerIdPipe } from '../shared/params.js';
 import { CustomerOrdersQueryDto } from '../shared/list-query.dto.js';
 import { OrderQueries, type OrderView } from './order.queries.js';
 

@@ -1,11 +1,14 @@
-import { BadRequestException, Injectable, ServiceUnavailableException, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import type { estypes } from '@elastic/elasticsearch';
 import {
   bulkhead, BulkheadRejectedError, BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, handleWhen, isBrokenCircuitError,
   TaskCancelledError, timeout, TimeoutStrategy, wrap,
 } from 'cockatiel';
-import { config } from '#infra/config/config';
-import { createElasticsearch, isTransientSearchError } from '#infra/elasticsearch/elasticsearch';
+import type { Config } from '#infra/config/config';
+import { isTransientSearchError, type Elasticsearch } from '#infra/elasticsearch/elasticsearch';
+import { CONFIG } from '#infra/nest/config.module';
+import { ELASTICSEARCH } from '#infra/nest/elasticsearch.module';
+import { invalidField } from '#infra/http/validation.pipe';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import { DEFAULT_PAGE_SIZE, ORDER_STATUSES } from '../shared/list-query.dto.js';
 import type { OrderSearchQueryDto, SearchSort } from './search-query.dto.js';
@@ -21,9 +24,6 @@ const SORTS: Record<SearchSort, estypes.SortCombinations[]> = {
 const isSearchAfter = (key: unknown[]): key is [number, string] =>
   key.length === 2 && typeof key[0] === 'number' && Number.isFinite(key[0]) && typeof key[1] === 'string' && key[1].length <= 100;
 
-const invalid = (field: string, problem: string): BadRequestException =>
-  new BadRequestException({ error: 'validation_failed', message: problem, fields: [{ field, problems: [problem] }] });
-
 export interface OrderSearchResult {
   readonly items: Record<string, unknown>[];
   readonly total: number;
@@ -37,20 +37,24 @@ export interface OrderSearchResult {
  * breaker; any of them refusing, or Elasticsearch failing, is a 503 for search alone.
  */
 @Injectable()
-export class OrderSearchService implements OnApplicationShutdown {
-  private readonly es = createElasticsearch(config.elasticsearchUrl, config.searchTimeoutMs + 1_000);
+export class OrderSearchService {
+  constructor(
+    @Inject(ELASTICSEARCH) private readonly es: Elasticsearch,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
   private readonly policy = wrap(
     bulkhead(8, 16),
     circuitBreaker(handleWhen((e) => isTransientSearchError(e) || e instanceof TaskCancelledError), { halfOpenAfter: 5_000, breaker: new ConsecutiveBreaker(5) }),
-    timeout(config.searchTimeoutMs, TimeoutStrategy.Aggressive),
+    timeout(this.config.searchTimeoutMs, TimeoutStrategy.Aggressive),
   );
 
   async search(query: OrderSearchQueryDto): Promise<OrderSearchResult> {
     if (query.minTotal !== undefined && query.maxTotal !== undefined && query.minTotal > query.maxTotal) {
-      throw invalid('minTotal', 'minTotal must not be greater than maxTotal');
+      throw invalidField('minTotal', 'minTotal must not be greater than maxTotal');
     }
     if (query.createdFrom && query.createdTo && Date.parse(query.createdFrom) > Date.parse(query.createdTo)) {
-      throw invalid('createdFrom', 'createdFrom must not be after createdTo');
+      throw invalidField('createdFrom', 'createdFrom must not be after createdTo');
     }
     const sort = query.sort ?? (query.q ? 'relevance' : 'newest');
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
@@ -65,7 +69,7 @@ export class OrderSearchService implements OnApplicationShutdown {
     const response = await this.call((signal) =>
       this.es.search(
         {
-          index: config.orderSearchAlias,
+          index: this.config.orderSearchAlias,
           size: limit + 1,
           track_total_hits: true,
           query: { bool: { must: text, filter: filters } },
@@ -99,15 +103,12 @@ export class OrderSearchService implements OnApplicationShutdown {
     } catch (error) {
       if (error instanceof BulkheadRejectedError) throw unavailable('Too many searches in flight; retry shortly');
       if (isBrokenCircuitError(error) || error instanceof BrokenCircuitError) throw unavailable('Search is unavailable (Elasticsearch is failing); retry later');
-      if (error instanceof TaskCancelledError) throw unavailable(`Search took longer than ${config.searchTimeoutMs} ms`);
+      if (error instanceof TaskCancelledError) throw unavailable(`Search took longer than ${this.config.searchTimeoutMs} ms`);
       if (isTransientSearchError(error) || (error instanceof Error && error.name === 'RequestAbortedError')) throw unavailable('Search is unavailable (Elasticsearch does not answer); retry later');
       throw error;
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.es.close();
-  }
 }
 
 const unavailable = (message: string): ServiceUnavailableException => new ServiceUnavailableException({ error: 'search_unavailable', message });

@@ -10,6 +10,7 @@ import { ensureOrderSearchIndex } from '../../../projector/src/search/order-sear
 import { OrderSearchWriter } from '../../../projector/src/search/order-search.writer.js';
 import { encodeCursor } from '../shared/cursor.js';
 import { bootstrap } from '../main.js';
+import { testConfig } from '#infra/testing/test-config';
 
 interface Hit {
   orderId: string;
@@ -35,7 +36,7 @@ const CATALOGUE = [
 describe('GET /orders/search on a real Elasticsearch node', () => {
   const alias = `it-search-${randomUUID().slice(0, 8)}`;
   const customer = `cust-${randomUUID().slice(0, 8)}`;
-  const es = createElasticsearch();
+  const es = createElasticsearch(testConfig().elasticsearchUrl);
   let pool: Pool;
   let app: INestApplication;
   let base: string;
@@ -45,8 +46,7 @@ describe('GET /orders/search on a real Elasticsearch node', () => {
     ({ eventId: randomUUID(), type, schemaVersion: 1, streamId: orderStreamId(orderId), streamRevision: revision, globalPosition: '1', occurredAt: at, data, metadata: meta }) as EventEnvelope<KnownEvent>;
 
   beforeAll(async () => {
-    process.env['ORDER_SEARCH_ALIAS'] = alias;
-    pool = createPool(undefined, 4);
+    pool = createPool(testConfig(), 4);
     await migrate(pool);
     await ensureOrderSearchIndex(es, alias);
     const writer = new OrderSearchWriter(es, new PostgresEventStore(pool));
@@ -66,7 +66,7 @@ describe('GET /orders/search on a real Elasticsearch node', () => {
       if (status === 'cancelled') events.push(event(orderId, 1, 'OrderCancelled', { orderId, reason: 'no stock', cancelledAt: createdAt }, createdAt));
     }
     expect((await writer.apply(alias, events, { refresh: true })).rejected).toEqual([]);
-    app = await bootstrap(0);
+    app = await bootstrap(testConfig({ queryApiPort: 0, orderSearchAlias: alias }));
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   });
   afterAll(async () => {
@@ -74,7 +74,6 @@ describe('GET /orders/search on a real Elasticsearch node', () => {
     await deleteIndices(es, `${alias}-*`);
     await es.close();
     await pool.end();
-    delete process.env['ORDER_SEARCH_ALIAS'];
   });
 
   const search = async (query: string): Promise<{ status: number; body: SearchReply & Record<string, unknown> }> => {
@@ -163,9 +162,7 @@ describe('GET /orders/search on a real Elasticsearch node', () => {
     let brokenBase: string;
     beforeAll(async () => {
       // The same app pointed at a port nothing listens on: a real refused connection, no stand-in.
-      process.env['ELASTICSEARCH_URL'] = 'http://127.0.0.1:9';
-      broken = await bootstrap(0);
-      delete process.env['ELASTICSEARCH_URL'];
+      broken = await bootstrap(testConfig({ queryApiPort: 0, orderSearchAlias: alias, elasticsearchUrl: 'http://127.0.0.1:9' }));
       brokenBase = `http://127.0.0.1:${(broken.getHttpServer().address() as { port: number }).port}`;
     });
     afterAll(async () => {

@@ -5,6 +5,7 @@ import { EventStoreDbEventStore } from '../event-store/eventstoredb/eventstoredb
 import { createKafka, ensureTopics } from '../kafka/kafka.js';
 import { startKafkaProbe, waitFor } from '../testing/kafka-probe.js';
 import { EventStoreDbRelay } from './eventstoredb-relay.js';
+import { testConfig } from '#infra/testing/test-config';
 
 // Runs whenever EVENTSTORE_CONNECTION_STRING points at an EventStoreDB server (docker-compose has
 // one); there is none on the machine this project is built on, so it is reported skipped there.
@@ -18,7 +19,7 @@ const deposited = (accountId: string, amount: number): NewEvent => ({
 });
 
 describeWithServer(`Relay: EventStoreDB → Kafka${connectionString ? '' : ' (skipped: EVENTSTORE_CONNECTION_STRING is not set)'}`, () => {
-  const kafka = createKafka('esdb-relay-test');
+  const kafka = createKafka(testConfig(), 'esdb-relay-test');
   let store: EventStoreDbEventStore;
   const clients: EventStoreDBClient[] = [];
   const relay = (name: string): EventStoreDbRelay => {
@@ -31,7 +32,7 @@ describeWithServer(`Relay: EventStoreDB → Kafka${connectionString ? '' : ' (sk
     store = EventStoreDbEventStore.connect(connectionString!);
     const admin = kafka.admin();
     await admin.connect();
-    await ensureTopics(admin);
+    await ensureTopics(admin, testConfig().kafkaPartitions);
     await admin.disconnect();
   });
   afterAll(async () => {

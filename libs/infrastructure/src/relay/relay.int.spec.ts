@@ -6,6 +6,7 @@ import { migrate } from '../postgres/migrate.js';
 import { PostgresEventStore } from '../event-store/postgres/postgres-event-store.js';
 import { startKafkaProbe, waitFor, type ReceivedRecord } from '../testing/kafka-probe.js';
 import { Relay } from './relay.js';
+import { testConfig } from '#infra/testing/test-config';
 
 const meta = { correlationId: randomUUID(), causationId: null };
 const opened = (accountId: string): NewEvent => ({
@@ -18,7 +19,7 @@ const deposited = (accountId: string, amount: number): NewEvent => ({
 });
 
 describe('Relay: event store → Kafka', () => {
-  const kafka = createKafka('relay-test');
+  const kafka = createKafka(testConfig(), 'relay-test');
   const topic = topicForCategory('account');
   let pool: Pool;
   let store: PostgresEventStore;
@@ -30,12 +31,12 @@ describe('Relay: event store → Kafka', () => {
   };
 
   beforeAll(async () => {
-    pool = createPool(undefined, 12);
+    pool = createPool(testConfig(), 12);
     await migrate(pool);
     store = new PostgresEventStore(pool);
     const admin = kafka.admin();
     await admin.connect();
-    await ensureTopics(admin);
+    await ensureTopics(admin, testConfig().kafkaPartitions);
     await admin.disconnect();
   });
   afterAll(async () => {

@@ -1,4 +1,5 @@
-import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsCurrencyCode } from '#infra/http/currency.validator';
 
 export class OpenAccountDto {
   @IsString()
@@ -7,6 +8,6 @@ export class OpenAccountDto {
   ownerName!: string;
 
   @IsString()
-  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO-4217 code of three capital letters' })
+  @IsCurrencyCode()
   currency!: string;
 }

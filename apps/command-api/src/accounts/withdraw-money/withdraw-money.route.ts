@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { CommandResult } from '#eventsourcing';
 import { FromRequest, type CommandContext } from '../../shared/command-context.js';
 import { commandReply, type CommandReply } from '../../shared/command-reply.js';
-import { uuidParam } from '../../shared/validation.js';
+import { uuidParam } from '#infra/http/uuid-param.pipe';
 import { MoneyMovementDto } from '../money-movement.dto.js';
 import { WithdrawMoney } from './withdraw-money.handler.js';
 

@@ -8,12 +8,12 @@ import {
   IsPositive,
   IsString,
   IsUUID,
-  Matches,
   Max,
   MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsCurrencyCode } from '#infra/http/currency.validator';
 
 export class LineItemDto {
   @IsString()
@@ -47,7 +47,7 @@ export class CreateOrderDto {
   accountId!: string;
 
   @IsString()
-  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO-4217 code of three capital letters' })
+  @IsCurrencyCode()
   currency!: string;
 
   @IsArray()

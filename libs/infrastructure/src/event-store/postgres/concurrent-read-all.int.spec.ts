@@ -4,6 +4,7 @@ import { migrate } from '../../postgres/migrate.js';
 import { newEvent } from '#eventsourcing/testing';
 import { START_OF_LOG, WrongExpectedRevisionError, comparePositions, type LogPosition } from '#eventsourcing';
 import { PostgresEventStore, appendEvents } from './postgres-event-store.js';
+import { testConfig } from '#infra/testing/test-config';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const WRITERS = 24;
@@ -13,7 +14,7 @@ describe('PostgreSQL readAll under concurrent appends', () => {
   let pool: Pool;
   let store: PostgresEventStore;
   beforeAll(async () => {
-    pool = createPool(undefined, WRITERS + 6);
+    pool = createPool(testConfig(), WRITERS + 6);
     await migrate(pool);
     store = new PostgresEventStore(pool);
   });

@@ -4,12 +4,13 @@ import { migrate } from '../../postgres/migrate.js';
 import { newEvent } from '#eventsourcing/testing';
 import { WrongExpectedRevisionError } from '#eventsourcing';
 import { appendBatch, PostgresEventStore } from './postgres-event-store.js';
+import { testConfig } from '#infra/testing/test-config';
 
 describe('PostgreSQL group commit', () => {
   let pool: Pool;
   let store: PostgresEventStore;
   beforeAll(async () => {
-    pool = createPool(undefined, 8);
+    pool = createPool(testConfig(), 8);
     await migrate(pool);
     store = new PostgresEventStore(pool, { maxBatch: 64, maxInFlight: 1 });
   });

@@ -1,8 +1,10 @@
+import { addPaymentStatusSql } from '../../read-models/order-history.table.js';
+
 /** The order's payment in the order history, and the payment saga's own state. */
 export const paymentSaga = {
   id: '005-payment-saga',
   sql: `
-    ALTER TABLE order_history ADD COLUMN payment_status text NOT NULL DEFAULT 'pending';
+    ${addPaymentStatusSql}
     CREATE TABLE payment_sagas (
       order_id text PRIMARY KEY,
       account_id text NOT NULL,

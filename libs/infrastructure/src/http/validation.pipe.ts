@@ -1,4 +1,4 @@
-import { BadRequestException, ParseUUIDPipe, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
 
 export interface FieldProblem {
   readonly field: string;
@@ -13,6 +13,11 @@ export const fieldProblems = (errors: readonly ValidationError[], prefix = ''): 
     return [...own, ...fieldProblems(e.children ?? [], field)];
   });
 
+/** The 400 for one bad field or parameter, shaped like the validation pipe's. */
+export const invalidField = (field: string, problem: string): BadRequestException =>
+  new BadRequestException({ error: 'validation_failed', message: problem, fields: [{ field, problems: [problem] }] });
+
+/** Bodies and queries: unknown fields are refused, values are transformed to the DTO's types. */
 export const validationPipe = (): ValidationPipe =>
   new ValidationPipe({
     whitelist: true,
@@ -27,11 +32,4 @@ export const validationPipe = (): ValidationPipe =>
         fields,
       });
     },
-  });
-
-/** A path id that must be a UUID; the 400 names the parameter. */
-export const uuidParam = (name: string): ParseUUIDPipe =>
-  new ParseUUIDPipe({
-    exceptionFactory: () =>
-      new BadRequestException({ error: 'validation_failed', message: `${name} must be a UUID`, fields: [{ field: name, problems: [`${name} must be a UUID`] }] }),
   });

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import type { Config } from '#infra/config/config';
+import { CONFIG } from '#infra/nest/config.module';
+import { PG_POOL } from '#infra/nest/database.module';
+import { WritePath } from '#infra/nest/write-path';
+import type { Pool } from '#infra/postgres/pool';
+import { PaymentSagaRepository } from './payment-saga.repository.js';
+import { PaymentSagaRunner } from './payment-saga.runner.js';
+import { PaymentSweeper } from './payment-sweeper.js';
+
+/** The payment saga: its state, its runner (on the shared write path) and the timeout sweep. */
+@Module({
+  providers: [
+    { provide: PaymentSagaRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new PaymentSagaRepository(pool) },
+    {
+      provide: PaymentSagaRunner,
+      inject: [PaymentSagaRepository, WritePath, CONFIG],
+      useFactory: (sagas: PaymentSagaRepository, writes: WritePath, config: Config) => new PaymentSagaRunner(sagas, writes, config.paymentTimeoutMs),
+    },
+    PaymentSweeper,
+  ],
+  exports: [PaymentSagaRunner],
+})
+export class PaymentSagaModule {}
