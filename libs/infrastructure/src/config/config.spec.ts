@@ -1,0 +1,34 @@
+import { ConfigError, loadConfig } from './config.js';
+
+describe('configuration', () => {
+  it('has defaults that work on the local stack', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ databaseUrl: 'postgres://postgres@127.0.0.1:5432/ledger', commandApiPort: 3000, relayEnabled: true, kafkaPartitions: 4 });
+    expect(config.projections).toEqual(['order-history', 'account-statement', 'order-search', 'payment-saga']);
+  });
+
+  it('parses what is set', () => {
+    const config = loadConfig({ COMMAND_API_PORT: '0', RELAY_ENABLED: 'off', KAFKA_BROKERS: 'a:1, b:2', PROJECTIONS: 'payment-saga', LOG_LEVEL: 'warn' });
+    expect(config).toMatchObject({ commandApiPort: 0, relayEnabled: false, kafkaBrokers: ['a:1', 'b:2'], projections: ['payment-saga'], logLevel: 'warn' });
+  });
+
+  it('is frozen', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config) && Object.isFrozen(config.groupCommit) && Object.isFrozen(config.projections)).toBe(true);
+  });
+
+  it('names every bad value in one message', () => {
+    const bad = { COMMAND_API_PORT: 'http', KAFKA_PARTITIONS: '0', EVENT_STORE: 'mysql', RELAY_ENABLED: 'maybe', PROJECTIONS: 'order-history,nope', DATABASE_URL: 'not a url', LOG_LEVEL: 'loud' };
+    let error: unknown;
+    try {
+      loadConfig(bad);
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.split(' ')[0])).toEqual(
+      ['DATABASE_URL', 'EVENT_STORE', 'KAFKA_PARTITIONS', 'PROJECTIONS', 'COMMAND_API_PORT', 'RELAY_ENABLED', 'LOG_LEVEL'],
+    );
+    expect((error as Error).message).toContain('COMMAND_API_PORT must be an integer from 0 to 65535, got "http"');
+  });
+});
