@@ -11,8 +11,16 @@ interface SagaRow {
   deadline: Date;
 }
 
+/** Where the payment sagas' state is kept: what the runner needs of it. */
+export interface PaymentSagas {
+  load(orderId: string): Promise<Payment>;
+  save(payment: Payment): Promise<void>;
+  /** Orders still awaiting payment after their deadline, oldest first. */
+  overdue(now: Date, limit?: number): Promise<string[]>;
+}
+
 /** The payment sagas' state, one row per order (table payment_sagas): for the runner, `sagas list` and the timeout sweep. */
-export class PaymentSagaRepository {
+export class PaymentSagaRepository implements PaymentSagas {
   constructor(private readonly pool: Pool) {}
 
   async load(orderId: string): Promise<Payment> {

@@ -3,7 +3,7 @@ import { accountDecider, DomainError, orderDecider, paymentWorkflow, type Paymen
 import type { CommandResult, Workflow } from '#eventsourcing';
 import { nameBasedUuid } from '#infra/ids/name-based-uuid';
 import type { WritePath } from '#infra/nest/write-path';
-import type { PaymentSagaRepository } from './payment-saga.repository.js';
+import type { PaymentSagas } from './payment-saga.repository.js';
 
 /** How often a saga command is decided again after losing a race with another writer. */
 const MAX_ATTEMPTS = 20;
@@ -19,7 +19,7 @@ export class PaymentSagaRunner {
   private readonly workflow: Workflow<PaymentInput, Payment, PaymentSend>;
 
   constructor(
-    private readonly sagas: PaymentSagaRepository,
+    private readonly sagas: PaymentSagas,
     private readonly writes: WritePath,
     timeoutMs: number,
     private readonly now: () => Date = () => new Date(),
