@@ -111,3 +111,44 @@ describe('handleCommand on the in-memory store', () => {
     await expect(handleCommand(store, counter, 's-2', add(1), fixed)).rejects.toThrow('already stored');
   });
 });
+
+describe('handleCommand when an append committed but was reported as failed', () => {
+  // As group commit does when the connection breaks after COMMIT: the batch is retried append by
+  // append, and the retry finds the stream moved on (by the very events it tried to append).
+  const committedButLost = (store: InMemoryEventStore): InMemoryEventStore => {
+    const flaky = new InMemoryEventStore();
+    let lost = false;
+    flaky.readStream = (id, from) => store.readStream(id, from);
+    flaky.append = async (id, events, expected) => {
+      const result = await store.append(id, events, expected);
+      if (lost) return result;
+      lost = true;
+      throw new WrongExpectedRevisionError(id, expected, result.nextRevision);
+    };
+    return flaky;
+  };
+
+  it('an unconditional command is not applied twice: the retry finds its own events', async () => {
+    const store = new InMemoryEventStore();
+    await handleCommand(store, counter, 's-1', add(1), options());
+    const result = await handleCommand(committedButLost(store), counter, 's-1', add(2), options());
+    expect((await store.readStream('s-1')).map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(result).toEqual({ streamId: 's-1', revision: 1, position: '2', appended: 1 });
+  });
+
+  it('a conditional command answers with its events, not with a conflict', async () => {
+    const store = new InMemoryEventStore();
+    await handleCommand(store, counter, 's-1', add(1), options());
+    const result = await handleCommand(committedButLost(store), counter, 's-1', add(2), options({ expectedRevision: 0 }));
+    expect(result).toMatchObject({ revision: 1, appended: 1 });
+    expect(await store.readStream('s-1')).toHaveLength(2);
+  });
+
+  it('asks for each event id once, however many attempts', async () => {
+    const store = new InMemoryEventStore();
+    await handleCommand(store, counter, 's-1', add(1), options());
+    const asked: number[] = [];
+    await handleCommand(committedButLost(store), counter, 's-1', add(2), options({ newEventId: (i) => (asked.push(i), `fixed-${i}`) }));
+    expect(asked).toEqual([0]);
+  });
+});

@@ -7,7 +7,10 @@ export interface HandleCommandOptions<E extends DomainEvent> {
   readonly codec: EventCodec<E>;
   /** Stored on every event: actor, correlation, causation, trace, idempotency key. */
   readonly metadata: EventMetadata;
-  /** The id of the n-th new event: random, or derived from a name so a retry writes the same ids. */
+  /**
+   * The id of the n-th new event: random, or derived from a name. Asked once per index for the
+   * whole call, so every attempt writes the same ids.
+   */
   readonly newEventId: (index: number) => string;
   /** The revision the caller saw (If-Match): the command is conditional and a conflict is its answer. */
   readonly expectedRevision?: number;
@@ -49,16 +52,29 @@ const handledBefore = (history: readonly StoredEvent[], metadata: EventMetadata,
   return history.findLast((e) => e.metadata.idempotencyKey === key && Date.parse(e.occurredAt) >= since);
 };
 
+/** The events of this call that are in the stream after all, as its result; undefined when there are none. */
+const appendedAfterAll = async (store: EventStore, streamId: string, ids: readonly string[]): Promise<CommandResult | undefined> => {
+  if (!ids.length) return undefined;
+  const mine = (await store.readStream(streamId)).filter((e) => ids.includes(e.eventId));
+  return mine.length ? resultAt(streamId, mine.at(-1), mine.length) : undefined;
+};
+
 const attempt = async <C extends Command, E extends DomainEvent, S>(
   store: EventStore,
   decider: Decider<C, E, S>,
   streamId: string,
   command: C,
   options: HandleCommandOptions<E>,
+  eventId: (index: number) => string,
+  ids: readonly string[],
 ): Promise<CommandResult> => {
   const history = await store.readStream(streamId);
   const last = history.at(-1);
   const current = last?.streamRevision ?? null;
+  // An earlier attempt of this call whose append committed although it was reported as failed
+  // (a connection lost after COMMIT): its events are the answer, never a second copy.
+  const mine = ids.length ? history.filter((e) => ids.includes(e.eventId)) : [];
+  if (mine.length) return resultAt(streamId, mine.at(-1), mine.length);
   const done = handledBefore(history, options.metadata, command.metadata.now, options.idempotencyWindowMs);
   if (done) return resultAt(streamId, done);
   if (options.expectedRevision !== undefined && options.expectedRevision !== current) {
@@ -70,7 +86,7 @@ const attempt = async <C extends Command, E extends DomainEvent, S>(
   const appended = await store.append(
     streamId,
     events.map((event, i) => ({
-      eventId: options.newEventId(i),
+      eventId: eventId(i),
       type: event.type,
       schemaVersion: options.codec.schemaVersion(event.type),
       occurredAt: command.metadata.now,
@@ -86,7 +102,9 @@ const attempt = async <C extends Command, E extends DomainEvent, S>(
  * The one write path: read the stream, fold it, decide, append at the revision read, so that a
  * concurrent writer makes this append fail rather than both succeed. A command without an
  * expected revision asked for the outcome, not for a revision: after a lost race it is decided
- * again on the new state. With one, the conflict is the answer.
+ * again on the new state. With one, the conflict is the answer. Every attempt writes the same
+ * event ids, so an append that committed although it was reported as failed is found in the
+ * stream and answered, never applied twice.
  */
 export const handleCommand = async <C extends Command, E extends DomainEvent, S>(
   store: EventStore,
@@ -96,11 +114,18 @@ export const handleCommand = async <C extends Command, E extends DomainEvent, S>
   options: HandleCommandOptions<E>,
 ): Promise<CommandResult> => {
   const maxAttempts = options.maxAttempts ?? 10;
+  const ids: string[] = [];
+  const eventId = (index: number): string => (ids[index] ??= options.newEventId(index));
   for (let n = 1; ; n++) {
     try {
-      return await attempt(store, decider, streamId, command, options);
+      return await attempt(store, decider, streamId, command, options, eventId, ids);
     } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError) || options.expectedRevision !== undefined || n >= maxAttempts) throw error;
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      if (options.expectedRevision !== undefined || n >= maxAttempts) {
+        const applied = await appendedAfterAll(store, streamId, ids);
+        if (applied) return applied;
+        throw error;
+      }
       await (options.backoff ?? jitter)(n);
     }
   }

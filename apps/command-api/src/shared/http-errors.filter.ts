@@ -23,7 +23,7 @@ const fromInvalidHeader: ErrorMapper = (error) =>
 /** command-api's errors (domain rules, concurrency, headers) on top of the shared HTTP ones. */
 const COMMAND_ERRORS: ErrorAnswers = {
   mappers: [fromDomain, fromConcurrency, fromInvalidHeader],
-  internalErrorMessage: 'Something went wrong; nothing was appended',
+  internalErrorMessage: 'Something went wrong; the command may or may not have been applied: send it again with the same Idempotency-Key to find out',
 };
 
 /** The JSON answer to an error: domain rules, concurrency, validation and transport errors. */
