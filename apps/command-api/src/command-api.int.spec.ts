@@ -63,7 +63,7 @@ describe('command-api over HTTP (real PostgreSQL)', () => {
   const pay = async (orderId: string): Promise<void> => {
     const store = new PostgresEventStore(pool);
     const [created] = await store.readStream(orderStreamId(orderId));
-    await new PaymentSagaRunner(new PaymentSagaRepository(pool), new WritePath(store, {}), 60_000).handle(upcastEnvelope(created!) as EventEnvelope<KnownEvent>);
+    await new PaymentSagaRunner(new PaymentSagaRepository(pool), new WritePath(store, {}), store, 60_000).handle(upcastEnvelope(created!) as EventEnvelope<KnownEvent>);
   };
   const item = { sku: 'BK-1', name: 'Book', quantity: 1, unitPrice: 100 };
   const order = (accountId: string, overrides: Record<string, unknown> = {}) => ({ customerId: 'c-1', accountId, currency: 'EUR', items: [item], ...overrides });

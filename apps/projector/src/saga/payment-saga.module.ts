@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import type { Config } from '#infra/config/config';
 import { CONFIG } from '#infra/nest/config.module';
 import { PG_POOL } from '#infra/nest/database.module';
+import type { EventStore } from '#eventsourcing';
+import { EVENT_STORE } from '#infra/nest/event-store.module';
 import { WritePath } from '#infra/nest/write-path';
 import type { Pool } from '#infra/postgres/pool';
 import { PaymentSagaRepository } from './payment-saga.repository.js';
@@ -14,8 +16,9 @@ import { PaymentSweeper } from './payment-sweeper.js';
     { provide: PaymentSagaRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new PaymentSagaRepository(pool) },
     {
       provide: PaymentSagaRunner,
-      inject: [PaymentSagaRepository, WritePath, CONFIG],
-      useFactory: (sagas: PaymentSagaRepository, writes: WritePath, config: Config) => new PaymentSagaRunner(sagas, writes, config.paymentTimeoutMs),
+      inject: [PaymentSagaRepository, WritePath, EVENT_STORE, CONFIG],
+      useFactory: (sagas: PaymentSagaRepository, writes: WritePath, store: EventStore, config: Config) =>
+        new PaymentSagaRunner(sagas, writes, store, config.paymentTimeoutMs),
     },
     PaymentSweeper,
   ],

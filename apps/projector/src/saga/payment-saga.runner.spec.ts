@@ -35,7 +35,7 @@ describe('the payment saga runner, on the in-memory store', () => {
     store = new InMemoryEventStore();
     sagas = new InMemoryPaymentSagas();
     now = new Date('2026-11-25T10:00:01.000Z');
-    saga = new PaymentSagaRunner(sagas, new WritePath(store, {}), 60_000, () => now);
+    saga = new PaymentSagaRunner(sagas, new WritePath(store, {}), store, 60_000, () => now);
   });
 
   const account = async (id: string, balance: number): Promise<void> => {

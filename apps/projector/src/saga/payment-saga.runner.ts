@@ -1,9 +1,14 @@
 import { accountStreamId, orderStreamId, type EventEnvelope, type EventMetadata, type KnownEvent, type OrderCreated } from '#events';
 import { accountDecider, DomainError, orderDecider, paymentWorkflow, type Payment, type PaymentInput, type PaymentSend } from '#domain';
-import type { CommandResult, Workflow } from '#eventsourcing';
+import type { CommandResult, EventStore, Workflow } from '#eventsourcing';
 import { nameBasedUuid } from '#infra/ids/name-based-uuid';
 import type { WritePath } from '#infra/nest/write-path';
 import type { PaymentSagas } from './payment-saga.repository.js';
+
+/** An event the event store does not hold (another environment's, or forged): the saga does not act on it. */
+export class UnknownEventError extends Error {
+  override name = 'UnknownEventError';
+}
 
 /** How often a saga command is decided again after losing a race with another writer. */
 const MAX_ATTEMPTS = 20;
@@ -21,6 +26,7 @@ export class PaymentSagaRunner {
   constructor(
     private readonly sagas: PaymentSagas,
     private readonly writes: WritePath,
+    private readonly store: EventStore,
     timeoutMs: number,
     private readonly now: () => Date = () => new Date(),
   ) {
@@ -29,6 +35,8 @@ export class PaymentSagaRunner {
 
   /** An order event, as the saga's consumer receives it. */
   async handle(event: EventEnvelope<KnownEvent>): Promise<void> {
+    if (event.type !== 'OrderCreated' && event.type !== 'OrderCancelled') return;
+    await this.assertStored(event);
     const metadata: EventMetadata = { correlationId: event.metadata.correlationId, causationId: event.eventId, actor: 'payment-saga' };
     const at = this.now().toISOString();
     if (event.type === 'OrderCreated') {
@@ -37,6 +45,14 @@ export class PaymentSagaRunner {
     } else if (event.type === 'OrderCancelled') {
       const { orderId } = event.data as { orderId: string };
       await this.run(orderId, { type: 'OrderCancelled', orderId, at }, metadata);
+    }
+  }
+
+  /** The saga moves money only on events the event store holds, as they were stored. */
+  private async assertStored(event: EventEnvelope<KnownEvent>): Promise<void> {
+    const [stored] = await this.store.readStream(event.streamId, event.streamRevision);
+    if (stored?.eventId !== event.eventId || stored.streamRevision !== event.streamRevision || stored.type !== event.type) {
+      throw new UnknownEventError(`${event.type} ${event.eventId} at ${event.streamId}@${event.streamRevision} is not in the event store`);
     }
   }
 

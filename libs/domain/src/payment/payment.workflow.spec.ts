@@ -31,13 +31,15 @@ const markPaid = (now = soon): PaymentSend => ({ step: 'mark-paid', to: 'order',
 const recordRefund: PaymentSend = { step: 'record-refund', to: 'order', command: { type: 'RecordOrderRefund', data: { orderId: 'ord-1' }, ...at(soon) } };
 const cancelOrder = (step: 'cancel-unpaid' | 'timeout', reason: string, now: string): PaymentSend =>
   ({ step, to: 'order', command: { type: 'CancelOrder', data: { orderId: 'ord-1', reason, unlessPaid: true }, ...at(now) } });
-const saga = { orderId: 'ord-1', accountId: 'acc-1', amount: 300, currency: 'EUR', deadline: '2026-11-24T10:01:00.000Z', reason: null };
+const saga = { orderId: 'ord-1', accountId: 'acc-1', amount: 300, currency: 'EUR', deadline: '2026-11-24T10:01:01.000Z', reason: null };
 
 describe('the payment saga', () => {
   describe('paying an order', () => {
     it('withdraws the total from the order’s account, referencing the order', () => spec.given([]).when(created()).then([pay()]));
-    it('starts awaiting payment, with a deadline one timeout after the order was created', () =>
+    it('starts awaiting payment, with a deadline one timeout after it heard of the order', () =>
       spec.given([]).when(created()).thenState({ status: 'awaiting_payment', ...saga }));
+    it('pays an order it hears of late: a lag in the pipeline does not cancel orders', () =>
+      spec.given([]).when(created(late)).then([pay(late)]));
     it('marks the order paid once the money is withdrawn', () => spec.given([created()]).when(done('pay')).then([markPaid()]));
     it('marks it paid also when the withdrawal had happened already (a redelivery)', () => spec.given([created()]).when(done('pay', 0)).then([markPaid()]));
     it('is paid once the order is marked paid', () =>
@@ -67,11 +69,16 @@ describe('the payment saga', () => {
     it('is cancelled when the account never paid the order', () =>
       spec.given([created(), cancelled]).when(refused('refund', 'nothing_to_refund')).thenState({ status: 'cancelled', ...saga }));
     it('ignores the cancellation of an order it never saw', () => spec.given([]).when(cancelled).then([]));
+    it('stops at refund_failed, with the code, when the account refuses to take the money back', () =>
+      spec.given([created(), done('pay'), done('mark-paid'), cancelled]).when(refused('refund', 'balance_limit_exceeded'))
+        .thenState({ status: 'refund_failed', ...saga, reason: 'balance_limit_exceeded' }));
+    it('sends nothing more after a refused refund', () =>
+      spec.given([created(), done('pay'), done('mark-paid'), cancelled]).when(refused('refund', 'balance_limit_exceeded')).then([]));
   });
 
   describe('the payment deadline', () => {
-    it('cancels an order it gets to after the deadline, instead of paying', () =>
-      spec.given([]).when(created(late)).then([cancelOrder('timeout', 'payment timed out', late)]));
+    it('cancels instead of paying when the order comes again after its deadline', () =>
+      spec.given([created()]).when(created(late)).then([cancelOrder('timeout', 'payment timed out', late)]));
     it('cancels an overdue order', () => spec.given([created()]).when(overdue).then([cancelOrder('timeout', 'payment timed out', late)]));
     it('leaves a settled order alone when the sweep comes late', () => spec.given([created(), done('pay'), done('mark-paid')]).when(overdue).then([]));
     it('gives back a payment that went through before the order timed out', () =>

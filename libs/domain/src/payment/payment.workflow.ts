@@ -7,8 +7,12 @@ import { IllegalStateError } from '../shared/errors.js';
 /** The commands the payment saga sends, each a step with a name its event ids derive from. */
 export type PaymentStep = 'pay' | 'mark-paid' | 'cancel-unpaid' | 'timeout' | 'refund' | 'record-refund';
 
-/** awaiting_payment → paid (→ refunded); or → payment_failed / timed_out / cancelled: never a payment left behind. */
-export type PaymentStatus = 'awaiting_payment' | 'paid' | 'payment_failed' | 'timed_out' | 'cancelled' | 'refunded';
+/**
+ * awaiting_payment → paid (→ refunded); or → payment_failed / timed_out / cancelled: never a payment
+ * left behind. refund_failed: the account refused to take the money back (its balance limit, say);
+ * it needs a person, and `sagas list` shows it.
+ */
+export type PaymentStatus = 'awaiting_payment' | 'paid' | 'payment_failed' | 'timed_out' | 'cancelled' | 'refunded' | 'refund_failed';
 
 export type Payment =
   | { readonly status: 'none' }
@@ -55,15 +59,19 @@ const cancelUnpaid = (step: 'cancel-unpaid' | 'timeout', p: Started, at: string,
   toOrder(step, at, { type: 'CancelOrder', data: { orderId: p.orderId, reason, unlessPaid: true } });
 const timeOut = (p: Started, at: string): PaymentSend => cancelUnpaid('timeout', p, at, 'payment timed out');
 
-const started = (order: OrderCreated['data'], timeoutMs: number): Started => ({
+/** The deadline runs from when the saga hears of the order, so a lag in the pipeline does not cancel orders. */
+const started = (order: OrderCreated['data'], at: string, timeoutMs: number): Started => ({
   status: 'awaiting_payment',
   orderId: order.orderId,
   accountId: order.accountId,
   amount: order.total,
   currency: order.currency,
-  deadline: new Date(Date.parse(order.createdAt) + timeoutMs).toISOString(),
+  deadline: new Date(Date.parse(at) + timeoutMs).toISOString(),
   reason: null,
 });
+
+/** What an account answers a refund of an order it never paid. */
+const NEVER_PAID: ReadonlySet<string> = new Set(['nothing_to_refund', 'not_found']);
 
 const cannotGoOn = (step: PaymentStep, code: string): never => {
   throw new IllegalStateError(code, `The payment saga cannot go on: its ${step} step was refused (${code})`);
@@ -74,7 +82,7 @@ const next = (input: Extract<PaymentInput, { type: 'Done' | 'Refused' }>, p: Sta
   if (input.type === 'Refused') {
     if (input.step === 'pay') return [cancelUnpaid('cancel-unpaid', p, input.at, `payment failed: ${input.code}`)];
     if (input.step === 'mark-paid' && input.code === 'order_cancelled') return [refund(p, input.at)]; // cancelled while being paid
-    if (input.step === 'refund') return []; // the account never paid this order: nothing to give back
+    if (input.step === 'refund') return []; // never paid: nothing to give back; or refused: refund_failed
     return cannotGoOn(input.step, input.code);
   }
   switch (input.step) {
@@ -111,7 +119,7 @@ export const paymentWorkflow = (timeoutMs: number): Workflow<PaymentInput, Payme
     switch (input.type) {
       case 'OrderCreated': {
         if (state.status !== 'none' && state.status !== 'awaiting_payment') return []; // settled already: a redelivery
-        const p = state.status === 'none' ? started(input.order, timeoutMs) : state;
+        const p = state.status === 'none' ? started(input.order, input.at, timeoutMs) : state;
         return Date.parse(input.at) > Date.parse(p.deadline) ? [timeOut(p, input.at)] : [pay(p, input.at)];
       }
       case 'OrderCancelled':
@@ -129,10 +137,13 @@ export const paymentWorkflow = (timeoutMs: number): Workflow<PaymentInput, Payme
   },
 
   evolve: (state, input) => {
-    if (input.type === 'OrderCreated') return state.status === 'none' ? started(input.order, timeoutMs) : state;
+    if (input.type === 'OrderCreated') return state.status === 'none' ? started(input.order, input.at, timeoutMs) : state;
     if (state.status === 'none') return state;
     if (input.type === 'Refused' && input.step === 'pay') return { ...state, status: 'payment_failed', reason: input.code };
-    if (input.type === 'Refused' && input.step === 'refund') return state.status === 'awaiting_payment' ? { ...state, status: 'cancelled' } : state;
+    if (input.type === 'Refused' && input.step === 'refund') {
+      if (!NEVER_PAID.has(input.code)) return { ...state, status: 'refund_failed', reason: input.code };
+      return state.status === 'awaiting_payment' ? { ...state, status: 'cancelled' } : state;
+    }
     if (input.type !== 'Done') return state;
     if (input.step === 'mark-paid') return { ...state, status: 'paid' };
     if (input.step === 'timeout') return { ...state, status: 'timed_out', reason: 'payment timed out' };
