@@ -11,6 +11,7 @@ import { HealthController } from '#infra/http/health.controller';
 import { healthChecks } from './health/health-checks.provider.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
 import { IdempotencyStore } from './idempotency/idempotency.store.js';
+import { KeyWaiters } from './idempotency/key-waiters.js';
 import { OrdersModule } from './orders/orders.module.js';
 
 @Module({})
@@ -28,7 +29,7 @@ export class AppModule {
         OrdersModule,
       ],
       controllers: [HealthController],
-      providers: [healthChecks, IdempotencyStore, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
+      providers: [healthChecks, IdempotencyStore, KeyWaiters, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
     };
   }
 }

@@ -8,6 +8,7 @@ import { ElasticsearchModule } from '#infra/nest/elasticsearch.module';
 import { AccountQueries } from './accounts/account.queries.js';
 import { AccountsController } from './accounts/accounts.controller.js';
 import { ConsistencyInterceptor } from './consistency/consistency.interceptor.js';
+import { ProjectedRevisions } from './consistency/projected-revisions.js';
 import { healthChecks } from './health-checks.provider.js';
 import { OrderQueries } from './orders/order.queries.js';
 import { OrdersController } from './orders/orders.controller.js';
@@ -21,7 +22,7 @@ export class AppModule {
       module: AppModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, ElasticsearchModule.forRoot((c) => c.searchTimeoutMs + 1_000)],
       controllers: [SearchController, OrdersController, AccountsController, HealthController],
-      providers: [healthChecks, OrderQueries, AccountQueries, OrderSearchService, { provide: APP_INTERCEPTOR, useClass: ConsistencyInterceptor }],
+      providers: [healthChecks, ProjectedRevisions, OrderQueries, AccountQueries, OrderSearchService, { provide: APP_INTERCEPTOR, useClass: ConsistencyInterceptor }],
     };
   }
 }

@@ -3,17 +3,20 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { loadConfigOrExit, type Config } from '#infra/config/config';
 import { JsonErrorsFilter } from '#infra/http/json-errors.filter';
+import { admissionControl } from '#infra/http/admission.middleware';
 import { validationPipe } from '#infra/http/validation.pipe';
 import { configureLogging, PinoNestLogger } from '#infra/logging/logger';
+import { stopWithin } from '#infra/nest/shutdown';
 import { AppModule } from './app.module.js';
 
 /** Builds and starts query-api; a port of 0 picks a free one (tests). */
 export const bootstrap = async (config: Config): Promise<INestApplication> => {
   configureLogging(config);
   const app = await NestFactory.create(AppModule.forRoot(config), { logger: new PinoNestLogger() });
+  app.use(admissionControl({ maxInFlight: config.maxInFlightRequests, maxInFlightPerStream: config.maxInFlightPerStream }));
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new JsonErrorsFilter());
-  app.enableShutdownHooks();
+  stopWithin(app, config.shutdownTimeoutMs);
   await app.listen(config.queryApiPort, config.httpHost);
   return app;
 };

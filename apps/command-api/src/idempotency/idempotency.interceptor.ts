@@ -8,13 +8,19 @@ import { catchError, from, mergeMap, switchMap, type Observable } from 'rxjs';
 import type { Config } from '#infra/config/config';
 import { createLogger } from '#infra/logging/logger';
 import { CONFIG } from '#infra/nest/config.module';
+import { clientGone } from '#infra/http/admission.middleware';
 import { errorResponse } from '../shared/http-errors.filter.js';
 import { InvalidHeaderError } from '../shared/command-context.js';
 import { IdempotencyStore } from './idempotency.store.js';
+import { KeyWaiters } from './key-waiters.js';
 
 const log = createLogger('idempotency');
+/** nginx's status for a client that closed the request: nobody reads it, the logs do. */
+const gone = (): HttpException => new HttpException({ error: 'client_gone', message: 'The client closed the connection; nothing was done' }, 499);
 const KEY = /^[\x21-\x7e]{1,255}$/; // visible ASCII, as Stripe and the IETF draft use
 const WAIT_MS = 5_000;
+/** Longest wait between two looks at a key in progress, should its notification be missed. */
+const FALLBACK_POLL_MS = 500;
 
 /** JSON with sorted keys, so the same body always hashes the same. */
 const canonical = (value: unknown): string => {
@@ -44,6 +50,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnApplicationBoo
   constructor(
     @Inject(IdempotencyStore) private readonly store: IdempotencyStore,
     @Inject(CONFIG) private readonly config: Config,
+    @Inject(KeyWaiters) private readonly waiters: KeyWaiters,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -59,6 +66,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnApplicationBoo
     const http = context.switchToHttp();
     const request = http.getRequest<Request>();
     const key = request.header('idempotency-key');
+    if (clientGone(request)) throw gone();
     if (request.method !== 'POST' || key === undefined) return next.handle();
     if (!KEY.test(key)) throw new InvalidHeaderError('Idempotency-Key must be 1 to 255 visible ASCII characters');
     const hash = requestHash(request.method, request.path, request.body);
@@ -69,6 +77,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnApplicationBoo
           if (claim.status >= 400) throw new HttpException(claim.body as Record<string, unknown>, claim.status);
           return from([claim.body]);
         }
+        if (clientGone(request)) return from(this.store.release(key).then(() => Promise.reject(gone())));
         return next.handle().pipe(
           mergeMap(async (body: unknown) => {
             await this.store.complete(key, 201, body);
@@ -97,7 +106,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnApplicationBoo
       if (Date.now() > deadline) {
         throw new ConflictException({ error: 'idempotency_key_in_progress', message: 'A request with this Idempotency-Key is still running; retry shortly' });
       }
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      await this.waiters.wait(key, Math.min(FALLBACK_POLL_MS, Math.max(deadline - Date.now(), 1)));
     }
   }
 }

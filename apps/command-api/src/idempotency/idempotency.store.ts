@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PG_POOL } from '#infra/nest/database.module';
 import type { Pool } from '#infra/postgres/pool';
+import { IDEMPOTENCY_CHANNEL } from './key-waiters.js';
 
 /** How long an attempt holds its key before a retry may take it over (a crashed attempt). */
 const LEASE_MS = 30_000;
@@ -54,12 +55,19 @@ export class IdempotencyStore {
   }
 
   async complete(key: string, status: number, body: unknown): Promise<void> {
-    await this.pool.query(`UPDATE idempotency_keys SET state = 'completed', status = $2, body = $3::json WHERE key = $1`, [key, status, JSON.stringify(body ?? null)]);
+    await this.pool.query(
+      `WITH done AS (UPDATE idempotency_keys SET state = 'completed', status = $2, body = $3::json WHERE key = $1 RETURNING key)
+       SELECT pg_notify('${IDEMPOTENCY_CHANNEL}', key) FROM done`,
+      [key, status, JSON.stringify(body ?? null)],
+    );
   }
 
   /** Gives the key back (the attempt failed in a way worth retrying). */
   async release(key: string): Promise<void> {
-    await this.pool.query(`DELETE FROM idempotency_keys WHERE key = $1 AND state = 'pending'`, [key]);
+    await this.pool.query(
+      `WITH gone AS (DELETE FROM idempotency_keys WHERE key = $1 AND state = 'pending' RETURNING key) SELECT pg_notify('${IDEMPOTENCY_CHANNEL}', key) FROM gone`,
+      [key],
+    );
   }
 
   async purgeExpired(): Promise<number> {

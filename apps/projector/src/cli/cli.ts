@@ -16,7 +16,8 @@ import { listProjections } from './projections-list.js';
 import { listSagas } from './sagas-list.js';
 
 const withPool = async <T>(config: Config, work: (pool: Pool) => Promise<T>): Promise<T> => {
-  const pool = createPool(config, 4);
+  // Operator tasks (rebuilds, migrations) may wait for locks and run long statements: no bounds here.
+  const pool = createPool({ databaseUrl: config.databaseUrl, appName: config.appName }, 4);
   try {
     return await work(pool);
   } finally {

@@ -11,15 +11,8 @@ import type { Request } from 'express';
 import { from, switchMap, type Observable } from 'rxjs';
 import type { Config } from '#infra/config/config';
 import { CONFIG } from '#infra/nest/config.module';
-import { PG_POOL } from '#infra/nest/database.module';
-import type { Pool } from '#infra/postgres/pool';
 import { parseConsistencyToken, type ConsistencyToken } from './consistency-token.js';
-
-const POLL_MS = 20;
-const REVISION_SQL: Record<ConsistencyToken['category'], string> = {
-  order: 'SELECT revision FROM order_history WHERE order_id = $1',
-  account: 'SELECT revision FROM account_statement WHERE account_id = $1',
-};
+import { ProjectedRevisions } from './projected-revisions.js';
 
 /**
  * Read-your-writes: with `X-Consistency-Token: <streamId>@<revision>`, the request waits until
@@ -28,7 +21,7 @@ const REVISION_SQL: Record<ConsistencyToken['category'], string> = {
 @Injectable()
 export class ConsistencyInterceptor implements NestInterceptor {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(ProjectedRevisions) private readonly revisions: ProjectedRevisions,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -43,15 +36,8 @@ export class ConsistencyInterceptor implements NestInterceptor {
   }
 
   private async waitFor(token: ConsistencyToken): Promise<void> {
-    const deadline = Date.now() + this.config.consistencyTimeoutMs;
-    let applied: number | null = null;
-    for (;;) {
-      const { rows } = await this.pool.query<{ revision: string }>(REVISION_SQL[token.category], [token.id]);
-      applied = rows[0] ? Number(rows[0].revision) : null;
-      if (applied !== null && applied >= token.revision) return;
-      if (Date.now() >= deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
+    const applied = await this.revisions.waitFor(token, this.config.consistencyTimeoutMs);
+    if (applied !== null && applied >= token.revision) return;
     throw new GatewayTimeoutException({
       error: 'consistency_timeout',
       message: `${token.streamId} is projected up to revision ${applied ?? 'none'}, not yet ${token.revision}; retry later`,

@@ -46,6 +46,18 @@ export interface Config {
   /** Group commit of the PostgreSQL event store: most appends per transaction, most such transactions at once. */
   readonly groupCommit: { readonly maxBatch: number; readonly maxInFlight: number };
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** Admission control of the HTTP apps: most requests in flight per process, and per stream. */
+  readonly maxInFlightRequests: number;
+  readonly maxInFlightPerStream: number;
+  /** Most requests waiting at once for a consistency token or for an Idempotency-Key in progress. */
+  readonly maxWaiters: number;
+  /** PostgreSQL bounds: waiting for a pooled connection, one statement, one lock, a transaction left idle (0: none). */
+  readonly pgConnectTimeoutMs: number;
+  readonly pgStatementTimeoutMs: number;
+  readonly pgLockTimeoutMs: number;
+  readonly pgIdleInTransactionTimeoutMs: number;
+  /** Longest a graceful stop may take before the process exits anyway. */
+  readonly shutdownTimeoutMs: number;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -149,6 +161,14 @@ export const loadConfig = (env: Environment = process.env): Config => {
     consistencyTimeoutMs: read.int('CONSISTENCY_TIMEOUT_MS', 5_000),
     groupCommit: { maxBatch: read.int('GROUP_COMMIT_MAX_BATCH', 128, 1), maxInFlight: read.int('GROUP_COMMIT_MAX_IN_FLIGHT', 2, 1) },
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    maxInFlightRequests: read.int('MAX_IN_FLIGHT_REQUESTS', 256, 1),
+    maxInFlightPerStream: read.int('MAX_IN_FLIGHT_PER_STREAM', 32, 1),
+    maxWaiters: read.int('MAX_WAITERS', 1_000, 1),
+    pgConnectTimeoutMs: read.int('PG_CONNECT_TIMEOUT_MS', 5_000),
+    pgStatementTimeoutMs: read.int('PG_STATEMENT_TIMEOUT_MS', 60_000),
+    pgLockTimeoutMs: read.int('PG_LOCK_TIMEOUT_MS', 10_000),
+    pgIdleInTransactionTimeoutMs: read.int('PG_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000),
+    shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 20_000, 1),
   };
   if (read.problems.length) throw new ConfigError(read.problems);
   return Object.freeze({ ...config, groupCommit: Object.freeze(config.groupCommit), kafkaBrokers: Object.freeze([...config.kafkaBrokers]), projections: Object.freeze([...config.projections]) });

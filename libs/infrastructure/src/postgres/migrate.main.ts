@@ -4,7 +4,7 @@ import { migrate } from './migrate.js';
 
 /** `npm run db:migrate`: applies pending migrations to DATABASE_URL. */
 const config = loadConfig();
-const pool = createPool(config, 1);
+const pool = createPool({ databaseUrl: config.databaseUrl, appName: config.appName }, 1); // a migration may wait for locks
 try {
   const applied = await migrate(pool);
   const db = new URL(config.databaseUrl).pathname.slice(1);

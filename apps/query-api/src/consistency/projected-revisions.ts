@@ -1,0 +1,72 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { Config } from '#infra/config/config';
+import { TooManyWaitersError } from '#infra/http/waiters';
+import { CONFIG } from '#infra/nest/config.module';
+import { PG_POOL } from '#infra/nest/database.module';
+import type { Pool } from '#infra/postgres/pool';
+import type { ConsistencyToken } from './consistency-token.js';
+
+const POLL_MS = 20;
+const REVISIONS_SQL: Record<ConsistencyToken['category'], string> = {
+  order: 'SELECT order_id AS id, revision FROM order_history WHERE order_id = ANY($1)',
+  account: 'SELECT account_id AS id, revision FROM account_statement WHERE account_id = ANY($1)',
+};
+
+interface Waiter {
+  readonly token: ConsistencyToken;
+  readonly deadline: number;
+  readonly settle: (applied: number | null) => void;
+}
+
+/**
+ * The requests waiting for a stream to be projected up to a revision, all served by one poller:
+ * one query per read model every 20 ms for every waiter together, whatever their number (capped).
+ */
+@Injectable()
+export class ProjectedRevisions implements OnApplicationShutdown {
+  private waiters: Waiter[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  /** The revision applied once it reaches the token's, or what is applied when `timeoutMs` runs out. */
+  waitFor(token: ConsistencyToken, timeoutMs: number): Promise<number | null> {
+    if (this.waiters.length >= this.config.maxWaiters) return Promise.reject(new TooManyWaitersError(`${this.waiters.length} requests are waiting already`));
+    return new Promise((settle) => {
+      this.waiters.push({ token, deadline: Date.now() + timeoutMs, settle });
+      this.timer ??= setTimeout(() => void this.poll(), 0);
+    });
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const waiter of this.waiters) waiter.settle(null);
+    this.waiters = [];
+  }
+
+  private async poll(): Promise<void> {
+    const batch = this.waiters;
+    const applied = new Map<string, number>();
+    try {
+      for (const category of ['order', 'account'] as const) {
+        const ids = [...new Set(batch.filter((w) => w.token.category === category).map((w) => w.token.id))];
+        if (!ids.length) continue;
+        const { rows } = await this.pool.query<{ id: string; revision: string }>(REVISIONS_SQL[category], [ids]);
+        for (const row of rows) applied.set(`${category}-${row.id}`, Number(row.revision));
+      }
+    } catch {
+      // The database did not answer this time: the waiters wait on, until their deadline.
+    }
+    const now = Date.now();
+    this.waiters = this.waiters.filter((waiter) => {
+      const revision = applied.get(waiter.token.streamId) ?? null;
+      const done = (revision !== null && revision >= waiter.token.revision) || now >= waiter.deadline;
+      if (done) waiter.settle(revision);
+      return !done;
+    });
+    this.timer = this.waiters.length ? setTimeout(() => void this.poll(), POLL_MS) : null;
+  }
+}
