@@ -1,5 +1,6 @@
 // Projects: `unit` (pure code, no infrastructure), `integration` (*.int.spec.ts against the real
-// local stack) and `e2e` (test/*.e2e-spec.ts, the three apps over HTTP).
+// local stack), `e2e` (test/*.e2e-spec.ts, the three apps over HTTP) and `faults` (test/faults, the
+// apps under load while Kafka, PostgreSQL or Elasticsearch fail).
 const shared = {
   extensionsToTreatAsEsm: ['.ts'],
   testEnvironment: 'node',
@@ -21,5 +22,7 @@ export default {
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'], testPathIgnorePatterns: ['\\.int\\.spec\\.ts$'] },
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int.spec.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    // Faults stop and start the stack's services: `npm run test:faults`, never beside other tests.
+    { ...shared, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'] },
   ],
 };

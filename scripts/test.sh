@@ -20,4 +20,4 @@ npm run --silent typecheck
 npm run --silent build
 node dist/libs/infrastructure/src/postgres/migrate.main.js
 
-NODE_OPTIONS=--experimental-vm-modules npx jest --runInBand "$@"
+NODE_OPTIONS=--experimental-vm-modules npx jest --runInBand --selectProjects unit integration e2e "$@"

@@ -1,0 +1,150 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Kafka } from 'kafkajs';
+import { topicForCategory } from '#events';
+import { createKafka } from '#infra/kafka/kafka';
+import { createPool, type Pool } from '#infra/postgres/pool';
+import { testConfig } from '#infra/testing/test-config';
+import { post } from '../support/http.js';
+import { Stack } from '../support/stack.js';
+import { CarefulClient } from './support/careful-client.js';
+import { infra, restartablePostgres, restartPostgres, terminateAppConnections } from './support/faults.js';
+import { finalCheck } from './support/final-check.js';
+import { reportOf, type FaultReport } from './support/report.js';
+
+const RATE = 100;
+const ACCOUNTS = 20;
+const BEFORE_MS = 5_000;
+const FAULT_MS = 15_000;
+const AFTER_MS = 15_000;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('faults under load from a careful client: 0 lost, 0 doubled, and back by itself', () => {
+  const stack = new Stack({ PAYMENT_TIMEOUT_MS: '600000' });
+  const reports: FaultReport[] = [];
+  let pool: Pool;
+  let kafka: Kafka;
+
+  beforeAll(async () => {
+    pool = createPool(testConfig(), 4);
+    kafka = createKafka(testConfig(), 'faults');
+    await stack.start();
+  }, 180_000);
+  afterAll(async () => {
+    await infra('up', 'kafka').catch(() => undefined);
+    await infra('up', 'elasticsearch').catch(() => undefined);
+    await stack.stop();
+    await pool.end();
+    mkdirSync('.local', { recursive: true });
+    writeFileSync('.local/faults-report.json', JSON.stringify(reports, null, 2));
+    console.table(reports);
+  }, 180_000);
+
+  const openAccounts = async (): Promise<string[]> => {
+    const ids: string[] = [];
+    for (let i = 0; i < ACCOUNTS; i++) {
+      const reply = await post<{ accountId: string }>('command-api', '/accounts', { ownerName: `Careful ${i}`, currency: 'EUR' });
+      if (reply.status !== 201) throw new Error(`opening an account answered ${reply.status}`);
+      ids.push(reply.body.accountId);
+    }
+    return ids;
+  };
+
+  /** Load before, during and after `fault`, then the final check against the store and the read model. */
+  const scenario = async (name: string, fault: () => Promise<void>, options: { rate?: number } = {}): Promise<FaultReport> => {
+    const accounts = await openAccounts();
+    const client = new CarefulClient(accounts, { ratePerSecond: options.rate ?? RATE });
+    const loadStart = Date.now();
+    client.start();
+    await sleep(BEFORE_MS);
+    const faultStart = Date.now();
+    await fault();
+    const faultEnd = Date.now();
+    await sleep(AFTER_MS);
+    await client.stop();
+    const loadEnd = Date.now();
+    const report = { ...reportOf(name, client.stats, loadStart, faultStart, faultEnd, loadEnd), ...(await finalCheck(pool, accounts, client.stats.deposits)) };
+    reports.push(report);
+    return report;
+  };
+
+  const expectHealthy = (report: FaultReport & { lost?: number; doubled?: number; balancesOff?: number; neverAccepted?: number }): void => {
+    expect({ lost: report.lost, doubled: report.doubled, balancesOff: report.balancesOff, neverAccepted: report.neverAccepted, serverErrors: report.serverErrors })
+      .toEqual({ lost: 0, doubled: 0, balancesOff: 0, neverAccepted: 0, serverErrors: 0 });
+    expect(report.backlogAcceptedAfterMs).not.toBeNull();
+    expect(report.backlogAcceptedAfterMs!).toBeLessThanOrEqual(30_000);
+  };
+
+  it('Kafka down for 15 s', async () => {
+    expectHealthy(await scenario('kafka down 15 s', async () => {
+      await infra('down', 'kafka');
+      await sleep(FAULT_MS);
+      await infra('up', 'kafka');
+    }));
+  }, 240_000);
+
+  it('PostgreSQL connections terminated, three times', async () => {
+    expectHealthy(await scenario('postgres connections terminated', async () => {
+      for (let i = 0; i < 3; i++) {
+        await terminateAppConnections(pool);
+        await sleep(FAULT_MS / 3);
+      }
+    }));
+  }, 240_000);
+
+  const cluster = restartablePostgres();
+  (cluster ? it : it.skip)(`PostgreSQL restarted${cluster ? '' : ' (skipped: no pg_ctlcluster cluster on this machine)'}`, async () => {
+    expectHealthy(await scenario('postgres restarted', async () => {
+      await restartPostgres(cluster!);
+      await pool.query('SELECT 1').catch(() => undefined); // the test's own pool drops its dead connections
+      await sleep(FAULT_MS);
+    }));
+  }, 240_000);
+
+  it('Elasticsearch down for 15 s', async () => {
+    expectHealthy(await scenario('elasticsearch down 15 s', async () => {
+      await infra('down', 'elasticsearch');
+      await sleep(FAULT_MS);
+      await infra('up', 'elasticsearch');
+    }));
+  }, 240_000);
+
+  it('SIGKILL of command-api during group commits', async () => {
+    expectHealthy(await scenario('command-api killed', async () => {
+      await stack.apps['command-api'].stop('SIGKILL');
+      await sleep(2_000);
+      await stack.apps['command-api'].start();
+    }));
+  }, 240_000);
+
+  it('SIGKILL of the projector and of the payment saga in it', async () => {
+    expectHealthy(await scenario('projector killed', async () => {
+      await stack.apps.projector.stop('SIGKILL');
+      await sleep(2_000);
+      await stack.apps.projector.start();
+    }));
+  }, 240_000);
+
+  it('a poison event on each topic', async () => {
+    const producer = kafka.producer();
+    await producer.connect();
+    expectHealthy(await scenario('poison on each topic', async () => {
+      for (const category of ['account', 'order']) {
+        await producer.send({ topic: topicForCategory(category), messages: [{ key: `${category}-poison`, value: '{"not":"an event"' }, { key: `${category}-poison`, value: JSON.stringify({ type: 'Nonsense' }) }] });
+      }
+      await sleep(FAULT_MS);
+    }));
+    await producer.disconnect();
+  }, 240_000);
+
+  it('overload at 3× the rate held', async () => {
+    // The rate held: what a careful client gets accepted when it asks for far more, for 5 s.
+    const probe = await openAccounts();
+    const measure = new CarefulClient(probe, { ratePerSecond: 2_000, giveUpAfterMs: 20_000 });
+    measure.start();
+    await sleep(5_000);
+    await measure.stop();
+    const held = measure.stats.deposits.filter((d) => d.acceptedAt !== null).length / 5;
+    const report = await scenario(`overload 3× (${Math.round(held * 3)}/s asked, ${Math.round(held)}/s held)`, () => sleep(FAULT_MS), { rate: held * 3 });
+    expect({ lost: report.lost, doubled: report.doubled, serverErrors: report.serverErrors }).toEqual({ lost: 0, doubled: 0, serverErrors: 0 });
+  }, 300_000);
+});

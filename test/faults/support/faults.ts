@@ -1,0 +1,34 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Pool } from '#infra/postgres/pool';
+
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+const run = promisify(execFile);
+
+/** Stops or starts one service of the local stack with the project's own script. */
+export const infra = async (action: 'up' | 'down', service: 'kafka' | 'elasticsearch'): Promise<void> => {
+  await run('bash', [resolve(ROOT, 'docker/local/infra.sh'), action, service], { cwd: ROOT, maxBuffer: 4 * 1024 * 1024 });
+};
+
+/** Ends every connection the apps hold (as a failover or an administrator would). */
+export const terminateAppConnections = async (pool: Pool): Promise<number> => {
+  const { rowCount } = await pool.query(
+    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+     WHERE datname = current_database() AND pid <> pg_backend_pid()
+       AND (application_name LIKE 'command-api%' OR application_name LIKE 'projector%' OR application_name LIKE 'query-api%')`,
+  );
+  return rowCount ?? 0;
+};
+
+/** The machine's PostgreSQL cluster, when it is one this script may restart (Debian's pg_ctlcluster). */
+export const restartablePostgres = (): string | null => {
+  if (!existsSync('/etc/postgresql') || !existsSync('/usr/bin/pg_ctlcluster')) return null;
+  return readdirSync('/etc/postgresql')[0] ?? null;
+};
+
+export const restartPostgres = async (version: string): Promise<void> => {
+  await run('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart']);
+};
