@@ -92,10 +92,11 @@ describe('command-api over HTTP (real PostgreSQL)', () => {
       ['a blank owner name', { ownerName: '   ', currency: 'EUR' }, 'invalid_owner_name'],
     ])('refuses %s with 400', (_case, body, names) => expectRejected(() => send('/accounts', body), 400, names));
 
-    it('refuses malformed JSON (400), a non-JSON body (415) and a body over 64 kB (413)', async () => {
-      await expectRejected(() => send('/accounts', undefined, {}, '{"ownerName": "A",'), 400, 'JSON');
+    it('refuses malformed JSON (400 malformed_json), a non-JSON body (415) and a body over 64 kB (413 payload_too_large)', async () => {
+      await expectRejected(() => send('/accounts', undefined, {}, '{"ownerName": "A",'), 400, '"error":"malformed_json"');
+      await expectRejected(() => send('/accounts', undefined, {}, '"just a string"'), 400, '"error":"malformed_json"');
       await expectRejected(() => send('/accounts', undefined, { 'content-type': 'text/plain' }, 'ownerName=A'), 415, 'application/json');
-      await expectRejected(() => send('/accounts', { ownerName: 'x'.repeat(70_000), currency: 'EUR' }), 413, 'payload_too_large');
+      await expectRejected(() => send('/accounts', { ownerName: 'x'.repeat(70_000), currency: 'EUR' }), 413, '"error":"payload_too_large","message":"The body is larger than 64 kB"');
     });
   });
 
