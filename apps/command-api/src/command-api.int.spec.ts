@@ -188,6 +188,46 @@ describe('command-api over HTTP (real PostgreSQL)', () => {
     });
   });
 
+  describe('bad input', () => {
+    let accountId: string;
+    let orderId: string;
+    beforeAll(async () => {
+      accountId = await openAccount('EUR', 1000);
+      orderId = await createOrder(accountId);
+    });
+    const named = (field: string): string => `"error":"validation_failed","message":"Invalid request: ${field}"`;
+    const deposit = (body: unknown) => () => send(`/accounts/${accountId}/deposits`, body);
+    const cancel = (body: unknown) => () => send(`/orders/${orderId}/cancel`, body);
+    const create = (overrides: Record<string, unknown>) => () => send('/orders', order(accountId, overrides));
+
+    it.each([
+      ['ownerName', () => send('/accounts', { ownerName: 'Ada\u0000', currency: 'EUR' })],
+      ['description', deposit({ amount: 1, currency: 'EUR', description: 'pay\u0000day' })],
+      ['customerId', create({ customerId: '\u0000' })],
+      ['items.0.sku', create({ items: [{ ...item, sku: 'BK\u00001' }] })],
+      ['items.0.name', create({ items: [{ ...item, name: 'Book\u0000' }] })],
+      ['reason', cancel({ reason: 'x\u0000' })],
+      ['ownerName', () => send('/accounts', { ownerName: 'Ada\u0007', currency: 'EUR' })],
+      ['description', deposit({ amount: 1, currency: 'EUR', description: 'esc \u001b[31m' })],
+      ['reason', cancel({ reason: 'del\u007f' })],
+    ])('refuses a control character in %s with 400 naming it', (field, request) => expectRejected(request, 400, named(field)));
+
+    it('accepts tabs and line breaks in free text', async () => {
+      expect((await deposit({ amount: 1, currency: 'EUR', description: 'line 1\r\nline 2\tend' })()).status).toBe(201);
+    });
+
+    it.each([
+      ['__proto__', '{"ownerName":"A","currency":"EUR","__proto__":{"admin":true}}'],
+      ['constructor', '{"ownerName":"A","currency":"EUR","constructor":{"prototype":{"admin":true}}}'],
+    ])('refuses an unknown field named %s like any other', (field, raw) => expectRejected(() => send('/accounts', undefined, {}, raw), 400, named(field)));
+
+    it('refuses __proto__ and constructor in nested objects too', async () => {
+      const raw = JSON.stringify(order(accountId)).replace('"sku"', '"__proto__":{"x":1},"sku"');
+      await expectRejected(() => send('/orders', undefined, {}, raw), 400, named('items.0.__proto__'));
+      await expectRejected(() => send(`/orders/${orderId}/ship`, undefined, {}, '{"constructor":1}'), 400, named('constructor'));
+    });
+  });
+
   it('answers 404 for unknown routes', async () => {
     expect((await send('/refunds', {})).status).toBe(404);
   });

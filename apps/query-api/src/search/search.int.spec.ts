@@ -152,6 +152,9 @@ describe('GET /orders/search on a real Elasticsearch node', () => {
     ['a forged cursor with a fractional total', `sort=total_asc&cursor=${encodeCursor([1.5, 'x'])}`, 'cursor'],
     ['a forged cursor with a date beyond 2^53 ms', `cursor=${encodeCursor([1e300, 'x'])}`, 'cursor'],
     ['a forged cursor with a score no float holds', `q=mug&cursor=${encodeCursor([1e300, 'x'])}`, 'cursor'],
+    ['an unknown parameter named constructor', 'constructor=x', 'constructor'],
+    ['an unknown parameter named __proto__', '__proto__=x', '__proto__'],
+    ['a control character in q', 'q=kettle%00', 'q'],
   ])('%s → 400 naming the field', async (_, query, field) => {
     const reply = await search(query);
     expect({ status: reply.status, names: JSON.stringify(reply.body).includes(field) }).toEqual({ status: 400, names: true });
