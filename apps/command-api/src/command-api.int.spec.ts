@@ -89,7 +89,7 @@ describe('command-api over HTTP (real PostgreSQL)', () => {
       ['a lower-case currency', { ownerName: 'A', currency: 'eur' }, 'currency'],
       ['a numeric owner name', { ownerName: 42, currency: 'EUR' }, 'ownerName'],
       ['an unknown field', { ownerName: 'A', currency: 'EUR', admin: true }, 'admin'],
-      ['a blank owner name', { ownerName: '   ', currency: 'EUR' }, 'invalid_owner_name'],
+      ['a blank owner name', { ownerName: '   ', currency: 'EUR' }, '"field":"ownerName"'],
     ])('refuses %s with 400', (_case, body, names) => expectRejected(() => send('/accounts', body), 400, names));
 
     it('refuses malformed JSON (400 malformed_json), a non-JSON body (415) and a body over 64 kB (413 payload_too_large)', async () => {
@@ -215,6 +215,13 @@ describe('command-api over HTTP (real PostgreSQL)', () => {
     it('accepts tabs and line breaks in free text', async () => {
       expect((await deposit({ amount: 1, currency: 'EUR', description: 'line 1\r\nline 2\tend' })()).status).toBe(201);
     });
+
+    it.each([
+      ['customerId', create({ customerId: ' ' })],
+      ['items.0.sku', create({ items: [{ ...item, sku: ' ' }] })],
+      ['items.0.name', create({ items: [{ ...item, name: '\t \n' }] })],
+      ['reason', cancel({ reason: ' ' })],
+    ])('refuses a blank %s with 400 naming it', (field, request) => expectRejected(request, 400, named(field)));
 
     it.each([
       ['__proto__', '{"ownerName":"A","currency":"EUR","__proto__":{"admin":true}}'],
