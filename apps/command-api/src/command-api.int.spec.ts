@@ -233,6 +233,20 @@ describe('command-api over HTTP (real PostgreSQL)', () => {
       await expectRejected(() => send('/orders', undefined, {}, raw), 400, named('items.0.__proto__'));
       await expectRejected(() => send(`/orders/${orderId}/ship`, undefined, {}, '{"constructor":1}'), 400, named('constructor'));
     });
+
+    const nested = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    it.each([
+      ['a field', '/accounts', `{"ownerName":${nested(20_000)},"currency":"EUR"}`, {}],
+      ['a field, with an Idempotency-Key', '/accounts', `{"ownerName":${nested(20_000)},"currency":"EUR"}`, { 'Idempotency-Key': randomUUID() }],
+      ['the body itself', '/orders', nested(20_000), {}],
+    ])('refuses 20,000 nested arrays in %s with 400, without overflowing the stack', async (_case, path, raw, headers) => {
+      expect(raw.length).toBeLessThan(65_536);
+      await expectRejected(() => send(path, undefined, headers, raw), 400, '"error":"validation_failed"');
+    });
+
+    it('accepts nesting as deep as the DTOs need', async () => {
+      expect((await create({})()).status).toBe(201);
+    });
   });
 
   it('answers 404 for unknown routes', async () => {

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfigOrExit, type Config } from '#infra/config/config';
 import { configureLogging, PinoNestLogger } from '#infra/logging/logger';
+import { limitJsonNesting } from '#infra/http/json-nesting.middleware';
 import { validationPipe } from '#infra/http/validation.pipe';
 import { AppModule } from './app.module.js';
 import { HttpErrorsFilter } from './shared/http-errors.filter.js';
@@ -14,6 +15,7 @@ export const bootstrap = async (config: Config): Promise<NestExpressApplication>
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, logger: new PinoNestLogger() });
   app.use(requireJsonBody);
   app.useBodyParser('json', { limit: '64kb' });
+  app.use(limitJsonNesting());
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new HttpErrorsFilter());
   app.enableShutdownHooks();
