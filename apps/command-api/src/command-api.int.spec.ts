@@ -89,13 +89,14 @@ describe('command-api over HTTP (real PostgreSQL)', () => {
       ['a lower-case currency', { ownerName: 'A', currency: 'eur' }, 'currency'],
       ['a numeric owner name', { ownerName: 42, currency: 'EUR' }, 'ownerName'],
       ['an unknown field', { ownerName: 'A', currency: 'EUR', admin: true }, 'admin'],
-      ['a blank owner name', { ownerName: '   ', currency: 'EUR' }, 'invalid_owner_name'],
+      ['a blank owner name', { ownerName: '   ', currency: 'EUR' }, '"field":"ownerName"'],
     ])('refuses %s with 400', (_case, body, names) => expectRejected(() => send('/accounts', body), 400, names));
 
-    it('refuses malformed JSON (400), a non-JSON body (415) and a body over 64 kB (413)', async () => {
-      await expectRejected(() => send('/accounts', undefined, {}, '{"ownerName": "A",'), 400, 'JSON');
+    it('refuses malformed JSON (400 malformed_json), a non-JSON body (415) and a body over 64 kB (413 payload_too_large)', async () => {
+      await expectRejected(() => send('/accounts', undefined, {}, '{"ownerName": "A",'), 400, '"error":"malformed_json"');
+      await expectRejected(() => send('/accounts', undefined, {}, '"just a string"'), 400, '"error":"malformed_json"');
       await expectRejected(() => send('/accounts', undefined, { 'content-type': 'text/plain' }, 'ownerName=A'), 415, 'application/json');
-      await expectRejected(() => send('/accounts', { ownerName: 'x'.repeat(70_000), currency: 'EUR' }), 413, 'payload_too_large');
+      await expectRejected(() => send('/accounts', { ownerName: 'x'.repeat(70_000), currency: 'EUR' }), 413, '"error":"payload_too_large","message":"The body is larger than 64 kB"');
     });
   });
 
@@ -184,6 +185,67 @@ describe('command-api over HTTP (real PostgreSQL)', () => {
       await expectRejected(() => send(`/orders/${cancelled}/ship`), 422, 'order_cancelled');
       await expectRejected(() => send(`/orders/${unpaid}/ship`), 422, 'order_not_paid');
       await expectRejected(() => send(`/orders/${cancelled}/cancel`, { reason: 'again' }), 422, 'order_already_cancelled');
+    });
+  });
+
+  describe('bad input', () => {
+    let accountId: string;
+    let orderId: string;
+    beforeAll(async () => {
+      accountId = await openAccount('EUR', 1000);
+      orderId = await createOrder(accountId);
+    });
+    const named = (field: string): string => `"error":"validation_failed","message":"Invalid request: ${field}"`;
+    const deposit = (body: unknown) => () => send(`/accounts/${accountId}/deposits`, body);
+    const cancel = (body: unknown) => () => send(`/orders/${orderId}/cancel`, body);
+    const create = (overrides: Record<string, unknown>) => () => send('/orders', order(accountId, overrides));
+
+    it.each([
+      ['ownerName', () => send('/accounts', { ownerName: 'Ada\u0000', currency: 'EUR' })],
+      ['description', deposit({ amount: 1, currency: 'EUR', description: 'pay\u0000day' })],
+      ['customerId', create({ customerId: '\u0000' })],
+      ['items.0.sku', create({ items: [{ ...item, sku: 'BK\u00001' }] })],
+      ['items.0.name', create({ items: [{ ...item, name: 'Book\u0000' }] })],
+      ['reason', cancel({ reason: 'x\u0000' })],
+      ['ownerName', () => send('/accounts', { ownerName: 'Ada\u0007', currency: 'EUR' })],
+      ['description', deposit({ amount: 1, currency: 'EUR', description: 'esc \u001b[31m' })],
+      ['reason', cancel({ reason: 'del\u007f' })],
+    ])('refuses a control character in %s with 400 naming it', (field, request) => expectRejected(request, 400, named(field)));
+
+    it('accepts tabs and line breaks in free text', async () => {
+      expect((await deposit({ amount: 1, currency: 'EUR', description: 'line 1\r\nline 2\tend' })()).status).toBe(201);
+    });
+
+    it.each([
+      ['customerId', create({ customerId: ' ' })],
+      ['items.0.sku', create({ items: [{ ...item, sku: ' ' }] })],
+      ['items.0.name', create({ items: [{ ...item, name: '\t \n' }] })],
+      ['reason', cancel({ reason: ' ' })],
+    ])('refuses a blank %s with 400 naming it', (field, request) => expectRejected(request, 400, named(field)));
+
+    it.each([
+      ['__proto__', '{"ownerName":"A","currency":"EUR","__proto__":{"admin":true}}'],
+      ['constructor', '{"ownerName":"A","currency":"EUR","constructor":{"prototype":{"admin":true}}}'],
+    ])('refuses an unknown field named %s like any other', (field, raw) => expectRejected(() => send('/accounts', undefined, {}, raw), 400, named(field)));
+
+    it('refuses __proto__ and constructor in nested objects too', async () => {
+      const raw = JSON.stringify(order(accountId)).replace('"sku"', '"__proto__":{"x":1},"sku"');
+      await expectRejected(() => send('/orders', undefined, {}, raw), 400, named('items.0.__proto__'));
+      await expectRejected(() => send(`/orders/${orderId}/ship`, undefined, {}, '{"constructor":1}'), 400, named('constructor'));
+    });
+
+    const nested = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    it.each([
+      ['a field', '/accounts', `{"ownerName":${nested(20_000)},"currency":"EUR"}`, {}],
+      ['a field, with an Idempotency-Key', '/accounts', `{"ownerName":${nested(20_000)},"currency":"EUR"}`, { 'Idempotency-Key': randomUUID() }],
+      ['the body itself', '/orders', nested(20_000), {}],
+    ])('refuses 20,000 nested arrays in %s with 400, without overflowing the stack', async (_case, path, raw, headers) => {
+      expect(raw.length).toBeLessThan(65_536);
+      await expectRejected(() => send(path, undefined, headers, raw), 400, '"error":"validation_failed"');
+    });
+
+    it('accepts nesting as deep as the DTOs need', async () => {
+      expect((await create({})()).status).toBe(201);
     });
   });
 

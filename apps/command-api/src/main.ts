@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfigOrExit, type Config } from '#infra/config/config';
 import { configureLogging, PinoNestLogger } from '#infra/logging/logger';
 import { admissionControl } from '#infra/http/admission.middleware';
+import { limitJsonNesting } from '#infra/http/json-nesting.middleware';
 import { validationPipe } from '#infra/http/validation.pipe';
 import { stopWithin } from '#infra/nest/shutdown';
 import { AppModule } from './app.module.js';
@@ -17,6 +18,7 @@ export const bootstrap = async (config: Config): Promise<NestExpressApplication>
   app.use(admissionControl({ maxInFlight: config.maxInFlightRequests, maxInFlightPerStream: config.maxInFlightPerStream }));
   app.use(requireJsonBody);
   app.useBodyParser('json', { limit: '64kb' });
+  app.use(limitJsonNesting());
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new HttpErrorsFilter());
   stopWithin(app, config.shutdownTimeoutMs);

@@ -160,6 +160,17 @@ describe('query-api over HTTP (real PostgreSQL read models)', () => {
     it('a customer id over 100 characters → 400', async () => {
       await expect400(`/customers/${'c'.repeat(101)}/orders`, 'customerId');
     });
+
+    it.each([
+      ['a NUL character', '/customers/c%00/orders'],
+      ['another control character', '/customers/c%01/orders'],
+    ])('a customer id with %s → 400', async (_, path) => {
+      await expect400(path, '"field":"customerId"');
+    });
+
+    it.each(['constructor', '__proto__'])('an unknown parameter named %s → 400 naming it', async (name) => {
+      await expect400(`/customers/${customerId}/orders?${name}=x`, `"field":"${name}"`);
+    });
   });
 
   describe('accounts', () => {

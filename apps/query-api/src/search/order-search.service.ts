@@ -21,8 +21,14 @@ const SORTS: Record<SearchSort, estypes.SortCombinations[]> = {
   total_asc: [{ total: 'asc' }, { orderId: 'asc' }],
 };
 
-const isSearchAfter = (key: unknown[]): key is [number, string] =>
-  key.length === 2 && typeof key[0] === 'number' && Number.isFinite(key[0]) && typeof key[1] === 'string' && key[1].length <= 100;
+const FLOAT_MAX = 3.4028234663852886e38;
+
+// Relevance sorts on _score (a float); the others on a total or an instant (integers, as longs).
+const isSortValue = (sort: SearchSort, value: unknown): boolean =>
+  sort === 'relevance' ? typeof value === 'number' && Math.abs(value) <= FLOAT_MAX : Number.isSafeInteger(value);
+
+const isSearchAfter = (sort: SearchSort) => (key: unknown[]): key is [number, string] =>
+  key.length === 2 && isSortValue(sort, key[0]) && typeof key[1] === 'string' && key[1].length <= 100;
 
 export interface OrderSearchResult {
   readonly items: Record<string, unknown>[];
@@ -58,7 +64,7 @@ export class OrderSearchService {
     }
     const sort = query.sort ?? (query.q ? 'relevance' : 'newest');
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = query.cursor ? decodeCursor<[number, string]>(query.cursor, isSearchAfter) : undefined;
+    const after = query.cursor ? decodeCursor<[number, string]>(query.cursor, isSearchAfter(sort)) : undefined;
     const filters: estypes.QueryDslQueryContainer[] = [];
     if (query.customerId) filters.push({ term: { customerId: query.customerId } });
     if (query.minTotal !== undefined || query.maxTotal !== undefined) filters.push({ range: { total: { gte: query.minTotal, lte: query.maxTotal } } });

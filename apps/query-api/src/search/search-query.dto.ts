@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { ORDER_STATUSES, PageQueryDto } from '../shared/list-query.dto.js';
 
 export const SEARCH_SORTS = ['relevance', 'newest', 'oldest', 'total_desc', 'total_asc'] as const;
@@ -27,12 +27,14 @@ export class OrderSearchQueryDto extends PageQueryDto {
   @Type(() => Number)
   @IsInt({ message: 'minTotal must be an integer number of minor units' })
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   minTotal?: number;
 
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'maxTotal must be an integer number of minor units' })
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   maxTotal?: number;
 
   @IsOptional()

@@ -145,6 +145,16 @@ describe('GET /orders/search on a real Elasticsearch node', () => {
     ['a cursor this API did not write', 'cursor=abc', 'cursor'],
     ['a cursor of the wrong shape', `cursor=${encodeCursor(['x', 1])}`, 'cursor'],
     ['an unknown parameter', 'colour=blue', 'colour'],
+    ['maxTotal beyond 2^53', 'maxTotal=1e300', 'maxTotal'],
+    ['minTotal beyond 2^53', 'minTotal=1e300', 'minTotal'],
+    ['maxTotal just beyond 2^53', 'maxTotal=9007199254740992', 'maxTotal'],
+    ['a forged cursor with a total beyond 2^53', `sort=total_desc&cursor=${encodeCursor([1e300, 'x'])}`, 'cursor'],
+    ['a forged cursor with a fractional total', `sort=total_asc&cursor=${encodeCursor([1.5, 'x'])}`, 'cursor'],
+    ['a forged cursor with a date beyond 2^53 ms', `cursor=${encodeCursor([1e300, 'x'])}`, 'cursor'],
+    ['a forged cursor with a score no float holds', `q=mug&cursor=${encodeCursor([1e300, 'x'])}`, 'cursor'],
+    ['an unknown parameter named constructor', 'constructor=x', 'constructor'],
+    ['an unknown parameter named __proto__', '__proto__=x', '__proto__'],
+    ['a control character in q', 'q=kettle%00', 'q'],
   ])('%s → 400 naming the field', async (_, query, field) => {
     const reply = await search(query);
     expect({ status: reply.status, names: JSON.stringify(reply.body).includes(field) }).toEqual({ status: 400, names: true });

@@ -21,6 +21,16 @@ describe('error body', () => {
     expect(errorBody(parserError('charset.unsupported', 415))).toMatchObject({ statusCode: 415, error: 'charset.unsupported' });
   });
 
+  it("answers body-parser's errors the same when Nest hands them over wrapped in an HttpException", () => {
+    const wrapped = (type: string, status: number, extra: Record<string, unknown> = {}): HttpException =>
+      new HttpException('Nest says no', status, { cause: parserError(type, status, extra) });
+    expect(errorBody(wrapped('entity.parse.failed', 400))).toEqual({ statusCode: 400, error: 'malformed_json', message: 'The body is not valid JSON' });
+    expect(errorBody(wrapped('entity.too.large', 413, { limit: 65_536 }))).toEqual({
+      statusCode: 413, error: 'payload_too_large', message: 'The body is larger than 64 kB',
+    });
+    expect(errorBody(wrapped('charset.unsupported', 415))).toMatchObject({ statusCode: 415, error: 'unsupported_media_type' });
+  });
+
   it("tries the app's mappers first and answers anything unknown with a 500", () => {
     class Teapot extends Error {}
     const answers = { mappers: [(e: unknown) => (e instanceof Teapot ? { statusCode: 418, error: 'teapot', message: 'no' } : null)], internalErrorMessage: 'oops' };

@@ -30,18 +30,28 @@ export const fromHttpException: ErrorMapper = (error) => {
 const sizeOf = (bytes: unknown): string => (typeof bytes === 'number' ? `${Math.round(bytes / 1024)} kB` : 'allowed');
 
 // body-parser marks its own errors with a status and a type (and the limit, when too large).
-export const fromBodyParser: ErrorMapper = (error) => {
-  if (!(error instanceof Error)) return null;
-  const { status, type, limit } = error as Error & { status?: unknown; type?: unknown; limit?: unknown };
-  if (typeof status !== 'number' || typeof type !== 'string') return null;
+type ParserError = Error & { status?: unknown; type?: unknown; limit?: unknown };
+
+const namedParserError = (error: unknown): ErrorBody | null => {
+  const { type, limit } = error instanceof Error ? (error as ParserError) : {};
   if (type === 'entity.parse.failed') return { statusCode: 400, error: 'malformed_json', message: 'The body is not valid JSON' };
   if (type === 'entity.too.large') return { statusCode: 413, error: 'payload_too_large', message: `The body is larger than ${sizeOf(limit)}` };
-  return { statusCode: status, error: type, message: error.message };
+  return null;
 };
 
-/** The app's mappers, then HTTP exceptions and body-parser errors; null for an error none knows. */
+// Nest's Express adapter hands body-parser's errors over as HttpExceptions, the original as cause.
+export const fromWrappedBodyParser: ErrorMapper = (error) => (error instanceof HttpException ? namedParserError(error.cause) : null);
+
+export const fromBodyParser: ErrorMapper = (error) => {
+  if (!(error instanceof Error)) return null;
+  const { status, type } = error as ParserError;
+  if (typeof status !== 'number' || typeof type !== 'string') return null;
+  return namedParserError(error) ?? { statusCode: status, error: type, message: error.message };
+};
+
+/** The app's mappers, then body-parser errors and HTTP exceptions; null for an error none knows. */
 export const knownErrorBody = (error: unknown, answers: ErrorAnswers = {}): ErrorBody | null => {
-  for (const map of [...(answers.mappers ?? []), fromHttpException, fromBodyParser]) {
+  for (const map of [...(answers.mappers ?? []), fromWrappedBodyParser, fromHttpException, fromBodyParser]) {
     const body = map(error);
     if (body) return body;
   }

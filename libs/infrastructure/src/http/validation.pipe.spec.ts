@@ -45,4 +45,33 @@ describe('validation pipe', () => {
   it('refuses unknown fields', async () => {
     expect(await refusal({ currency: 'EUR', items: [], admin: true })).toMatchObject({ fields: [{ field: 'admin' }] });
   });
+
+  it('refuses unknown fields named __proto__ or constructor, which class-transformer drops silently', async () => {
+    expect(await refusal(JSON.parse('{"currency":"EUR","items":[{"quantity":1,"__proto__":{}}],"constructor":1}'))).toEqual({
+      error: 'validation_failed',
+      message: 'Invalid request: items.0.__proto__, constructor',
+      fields: [
+        { field: 'items.0.__proto__', problems: ['property __proto__ should not exist'] },
+        { field: 'constructor', problems: ['property constructor should not exist'] },
+      ],
+    });
+  });
+
+  it.each(['0000', '0001', '000b', '001f', '007f'])('refuses U+%s in any string, known field or not', async (code) => {
+    const control = String.fromCharCode(parseInt(code, 16));
+    expect(await refusal({ currency: `EUR${control}`, items: [{ quantity: 1, note: [control] }] })).toMatchObject({
+      fields: [
+        { field: 'currency', problems: ['currency must not contain control characters other than tab, line feed and carriage return'] },
+        { field: 'items.0.note.0', problems: [expect.stringContaining('control characters')] },
+      ],
+    });
+  });
+
+  it('checks path parameters too, and leaves custom decorators alone', async () => {
+    const pipe = validationPipe();
+    await expect(pipe.transform('c\u0000', { type: 'param', data: 'customerId', metatype: String })).rejects.toMatchObject({
+      response: { fields: [{ field: 'customerId' }] },
+    });
+    expect(await pipe.transform('c\u0000', { type: 'custom', metatype: String })).toBe('c\u0000');
+  });
 });

@@ -1,4 +1,5 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { BadRequestException, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { plainInputProblems } from './plain-input.check.js';
 
 export interface FieldProblem {
   readonly field: string;
@@ -17,19 +18,30 @@ export const fieldProblems = (errors: readonly ValidationError[], prefix = ''): 
 export const invalidField = (field: string, problem: string): BadRequestException =>
   new BadRequestException({ error: 'validation_failed', message: problem, fields: [{ field, problems: [problem] }] });
 
-/** Bodies and queries: unknown fields are refused, values are transformed to the DTO's types. */
+/** The 400 for the fields at fault, e.g. `Invalid request: currency, items.1.quantity`. */
+export const validationFailed = (fields: FieldProblem[]): BadRequestException =>
+  new BadRequestException({ error: 'validation_failed', message: `Invalid request: ${fields.map((f) => f.field).join(', ')}`, fields });
+
+/** Checks what class-validator cannot see (plainInputProblems) before it validates. */
+class PlainInputValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'custom') {
+      const problems = plainInputProblems(value, metadata.data ?? '');
+      if (problems.length > 0) throw validationFailed(problems);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+/**
+ * Bodies, queries and parameters: unknown fields and control characters are refused, values are
+ * transformed to the DTO's types.
+ */
 export const validationPipe = (): ValidationPipe =>
-  new ValidationPipe({
+  new PlainInputValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => {
-      const fields = fieldProblems(errors);
-      return new BadRequestException({
-        error: 'validation_failed',
-        message: `Invalid request: ${fields.map((f) => f.field).join(', ')}`,
-        fields,
-      });
-    },
+    exceptionFactory: (errors) => validationFailed(fieldProblems(errors)),
   });

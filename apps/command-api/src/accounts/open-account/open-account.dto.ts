@@ -1,9 +1,10 @@
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
 import { IsCurrencyCode } from '#infra/http/currency.validator';
+import { IsNotBlank } from '#infra/http/not-blank.validator';
 
 export class OpenAccountDto {
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   ownerName!: string;
 

@@ -4,7 +4,6 @@ import {
   ArrayMinSize,
   IsArray,
   IsInt,
-  IsNotEmpty,
   IsPositive,
   IsString,
   IsUUID,
@@ -14,15 +13,16 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsCurrencyCode } from '#infra/http/currency.validator';
+import { IsNotBlank } from '#infra/http/not-blank.validator';
 
 export class LineItemDto {
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(64)
   sku!: string;
 
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   name!: string;
 
@@ -39,7 +39,7 @@ export class LineItemDto {
 
 export class CreateOrderDto {
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(100)
   customerId!: string;
 
