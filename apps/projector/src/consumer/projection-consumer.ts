@@ -1,4 +1,4 @@
-import { decodeEnvelope, PoisonEventError, topicForCategory, type EventEnvelope, type KnownEvent } from '#events';
+import { decodeEnvelope, encodeEnvelope, PoisonEventError, topicForCategory, type EventEnvelope, type KnownEvent } from '#events';
 import type { Config } from '#infra/config/config';
 import { createLogger } from '#infra/logging/logger';
 import type { Batch, Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
@@ -123,12 +123,15 @@ export class ProjectionConsumer {
     }
     const outcome = events.length ? await this.sink.apply(events, keepAlive, this.abort.signal) : null;
     for (const { event, error } of outcome?.rejected ?? []) {
-      letters.push({ topic: batch.topic, partition: batch.partition, message: messageOf.get(event.eventId)!, error });
+      // An event that waited behind a gap was delivered in an earlier batch: its record is rebuilt.
+      const message = messageOf.get(event.eventId) ?? { key: Buffer.from(event.streamId), value: Buffer.from(encodeEnvelope(event)), headers: {}, offset: '-1', timestamp: String(Date.now()), attributes: 0 };
+      letters.push({ topic: batch.topic, partition: batch.partition, message, error });
     }
     await sendToDeadLetterTopic(this.producer, this.name, letters);
     projectionMetrics.applied.inc({ projection: this.name }, outcome?.applied ?? 0);
     projectionMetrics.skipped.inc({ projection: this.name }, outcome?.skipped ?? 0);
     projectionMetrics.deadLettered.inc({ projection: this.name }, letters.length);
+    projectionMetrics.parked.inc({ projection: this.name }, outcome?.parked ?? 0);
     if (letters.length) log.warn({ projection: this.name, count: letters.length, first: letters[0]?.error.message }, 'dead-lettered events');
   }
 }

@@ -12,11 +12,12 @@ import { ELASTICSEARCH } from '#infra/nest/elasticsearch.module';
 import { EVENT_STORE } from '#infra/nest/event-store.module';
 import { KAFKA } from '#infra/nest/kafka.module';
 import type { Pool } from '#infra/postgres/pool';
-import { projectionNamed } from '../projections/registry.js';
+import { isProjectionName, projectionNamed } from '../projections/registry.js';
 import { PaymentSagaRunner } from '../saga/payment-saga.runner.js';
 import { PAYMENT_SAGA, paymentSagaSink } from '../saga/payment-saga.sink.js';
 import { ensureOrderSearchIndex } from '../search/order-search.index.js';
 import { ORDER_SEARCH_PROJECTION } from '../search/order-search.projection.js';
+import { ParkedStreamsMonitor } from './parked-streams.monitor.js';
 import { ProjectionConsumer, type ProjectionSink } from './projection-consumer.js';
 import { orderSearchSink, postgresSink } from './sinks.js';
 
@@ -28,6 +29,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   private readonly producer: Producer;
   private stopping = false;
   readonly consumers: ProjectionConsumer[];
+  readonly parked: ParkedStreamsMonitor;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -45,6 +47,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
       return postgresSink(projectionNamed(name), pool);
     };
     this.consumers = config.projections.map((name) => new ProjectionConsumer(sinkFor(name), kafka, this.producer, config));
+    this.parked = new ParkedStreamsMonitor(pool, config.projections.filter(isProjectionName).map(projectionNamed));
   }
 
   async onApplicationBootstrap(): Promise<void> {
