@@ -15,6 +15,8 @@ import { ProjectionError } from './projections/projection.js';
 import { readModelChecksum } from './rebuild/checksum.js';
 import { rebuildInto, rebuildProjection } from './rebuild/rebuild.js';
 import { testConfig } from '#infra/testing/test-config';
+import type { INestApplication } from '@nestjs/common';
+import { bootstrap } from './main.js';
 
 const meta = { correlationId: randomUUID(), causationId: null };
 const now = (): string => new Date().toISOString();
@@ -305,6 +307,56 @@ describe('projector against PostgreSQL and Kafka', () => {
       expect(await balance()).toEqual([{ balance: '750', revision: '2' }]);
       expect(await parked()).toEqual([]);
     }, 180_000);
+  });
+
+  describe('a projector started while Kafka or Elasticsearch cannot be reached', () => {
+    let app: INestApplication | undefined;
+    afterEach(async () => {
+      await app?.close();
+      app = undefined;
+    });
+    const base = (): string => `http://127.0.0.1:${(app!.getHttpServer().address() as { port: number }).port}`;
+    const health = async (): Promise<{ status: number; body: Record<string, unknown> }> => {
+      const response = await fetch(`${base()}/health`);
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const attempts = (detail: unknown): number => (detail as { attempts?: number } | undefined)?.attempts ?? 0;
+
+    it('boots, answers 503 naming Kafka, and keeps trying', async () => {
+      app = await bootstrap(testConfig({ projectorPort: 0, kafkaBrokers: ['127.0.0.1:9'], projections: ['account-statement'], consumerGroupPrefix: `down-${randomUUID().slice(0, 8)}` }));
+      await waitFor(async () => attempts((await health()).body.kafka) >= 1, 30_000, 'a first attempt to reach Kafka');
+      const first = await health();
+      expect(first.status).toBe(503);
+      expect(JSON.stringify(first.body.kafka)).toMatch(/127\.0\.0\.1:9|ECONNREFUSED|Connection/);
+      expect(first.body.consumers).toMatchObject({ 'account-statement': expect.objectContaining({ running: false }) as unknown });
+      const seen = attempts(first.body.kafka);
+      await waitFor(async () => attempts((await health()).body.kafka) > seen + 1, 30_000, 'more attempts to reach Kafka');
+      expect((await health()).status).toBe(503);
+    }, 60_000);
+
+    it('boots, answers 503 naming Elasticsearch, and keeps trying', async () => {
+      app = await bootstrap(testConfig({ projectorPort: 0, elasticsearchUrl: 'http://127.0.0.1:9', projections: ['order-search'], consumerGroupPrefix: `down-${randomUUID().slice(0, 8)}` }));
+      await waitFor(async () => attempts((await health()).body.elasticsearch) >= 2, 30_000, 'attempts to reach Elasticsearch');
+      const { status, body } = await health();
+      expect(status).toBe(503);
+      expect(JSON.stringify(body.elasticsearch)).toMatch(/ECONNREFUSED|connect/i);
+    }, 60_000);
+
+    it('with Kafka reachable becomes healthy by itself and shows its parked streams', async () => {
+      const groupPrefix = `up-${randomUUID().slice(0, 8)}`;
+      // Its group starts at the end of the shared topic: earlier runs' events are not its business.
+      const admin = kafka.admin();
+      await admin.connect();
+      const ends = await admin.fetchTopicOffsets(topicForCategory('account'));
+      await admin.setOffsets({ groupId: consumerGroupId(groupPrefix, 'account-statement'), topic: topicForCategory('account'), partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
+      await admin.disconnect();
+      app = await bootstrap(testConfig({ projectorPort: 0, projections: ['account-statement'], consumerGroupPrefix: groupPrefix }));
+      await waitFor(async () => (await health()).status === 200, 60_000, 'the projector to become healthy');
+      const { body } = await health();
+      expect(body.parked).toEqual({ 'account-statement': expect.any(Number) as unknown });
+      const metrics = await (await fetch(`${base()}/metrics`)).text();
+      expect(metrics).toMatch(/projection_parked_streams\{projection="account-statement"\} \d+/);
+    }, 90_000);
   });
 
   describe('rebuild while commands keep flowing', () => {
