@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Partitioners, type Producer } from 'kafkajs';
-import { accountStreamId, deadLetterTopic, encodeEnvelope, topicForCategory, type EventEnvelope, type KnownEvent, type NewEvent } from '#events';
+import { accountStreamId, deadLetterTopic, orderStreamId, encodeEnvelope, topicForCategory, type EventEnvelope, type KnownEvent, type NewEvent } from '#events';
 import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-store';
 import { createKafka, ensureTopics } from '#infra/kafka/kafka';
 import { migrate } from '#infra/postgres/migrate';
@@ -10,10 +10,13 @@ import { startKafkaProbe, waitFor } from '#infra/testing/kafka-probe';
 import { consumerGroupId, ProjectionConsumer } from './consumer/projection-consumer.js';
 import { postgresSink } from './consumer/sinks.js';
 import { accountStatementProjection } from './projections/account-statement.projection.js';
+import { orderHistoryProjection } from './projections/order-history.projection.js';
 import { ProjectionError } from './projections/projection.js';
 import { readModelChecksum } from './rebuild/checksum.js';
 import { rebuildInto, rebuildProjection } from './rebuild/rebuild.js';
 import { testConfig } from '#infra/testing/test-config';
+import type { INestApplication } from '@nestjs/common';
+import { bootstrap } from './main.js';
 
 const meta = { correlationId: randomUUID(), causationId: null };
 const now = (): string => new Date().toISOString();
@@ -82,11 +85,11 @@ describe('projector against PostgreSQL and Kafka', () => {
     it('applies a batch once; the same batch again, or an older part of it, changes nothing', async () => {
       const id = randomUUID();
       const events = [envelope(opened(id), 0), envelope(deposited(id, 500), 1), envelope(deposited(id, 250), 2)];
-      expect(await applyInTransaction(events)).toEqual({ applied: 3, skipped: 0, rejected: [] });
+      expect(await applyInTransaction(events)).toEqual({ applied: 3, skipped: 0, parked: 0, rejected: [] });
       const before = await readModelChecksum(pool, accountStatementProjection, schema, [id]);
 
-      expect(await applyInTransaction(events)).toEqual({ applied: 0, skipped: 3, rejected: [] });
-      expect(await applyInTransaction(events.slice(1, 2))).toEqual({ applied: 0, skipped: 1, rejected: [] });
+      expect(await applyInTransaction(events)).toEqual({ applied: 0, skipped: 3, parked: 0, rejected: [] });
+      expect(await applyInTransaction(events.slice(1, 2))).toEqual({ applied: 0, skipped: 1, parked: 0, rejected: [] });
       expect(await readModelChecksum(pool, accountStatementProjection, schema, [id])).toBe(before);
 
       const { rows } = await pool.query(`SELECT balance, revision FROM ${schema}.account_statement WHERE account_id = $1`, [id]);
@@ -99,14 +102,14 @@ describe('projector against PostgreSQL and Kafka', () => {
       const id = randomUUID();
       const events = [envelope(opened(id), 0), envelope(deposited(id, 100), 1), envelope(deposited(id, 10), 2)];
       await applyInTransaction(events.slice(0, 2));
-      expect(await applyInTransaction(events)).toEqual({ applied: 1, skipped: 2, rejected: [] });
+      expect(await applyInTransaction(events)).toEqual({ applied: 1, skipped: 2, parked: 0, rejected: [] });
       const { rows } = await pool.query(`SELECT balance FROM ${schema}.account_statement WHERE account_id = $1`, [id]);
       expect(rows).toEqual([{ balance: '110' }]);
     });
 
     it('rejects an event for an account that was never opened, and writes nothing for it', async () => {
       const id = randomUUID();
-      const stray = envelope(deposited(id, 100), 1);
+      const stray = envelope(deposited(id, 100), 0);
       const outcome = await applyInTransaction([stray]);
       expect(outcome.applied).toBe(0);
       expect(outcome.rejected).toHaveLength(1);
@@ -114,6 +117,77 @@ describe('projector against PostgreSQL and Kafka', () => {
       expect(outcome.rejected[0]?.event.eventId).toBe(stray.eventId);
       const { rows } = await pool.query(`SELECT count(*)::int AS n FROM ${schema}.account_transactions WHERE account_id = $1`, [id]);
       expect(rows[0].n).toBe(0);
+    });
+
+    const parkedIn = async (id: string) =>
+      (await pool.query(`SELECT expected_revision, seen_revision, jsonb_array_length(waiting) AS waiting FROM ${schema}.account_statement_parked_streams WHERE stream_id = $1`, [accountStreamId(id)])).rows;
+    const balanceIn = async (id: string) => (await pool.query(`SELECT balance, revision FROM ${schema}.account_statement WHERE account_id = $1`, [id])).rows;
+
+    it('parks a stream at a gap, applies nothing more of it, and applies what waited once the missing event comes', async () => {
+      const id = randomUUID();
+      const [open, first, second, third] = [envelope(opened(id), 0), envelope(deposited(id, 500), 1), envelope(deposited(id, 250), 2), envelope(deposited(id, 5), 3)];
+      expect(await applyInTransaction([open, second])).toEqual({ applied: 1, skipped: 0, parked: 1, rejected: [] });
+      expect(await applyInTransaction([third])).toEqual({ applied: 0, skipped: 0, parked: 1, rejected: [] });
+      expect(await applyInTransaction([second])).toEqual({ applied: 0, skipped: 0, parked: 1, rejected: [] }); // a redelivery waits once
+      expect(await balanceIn(id)).toEqual([{ balance: '0', revision: '0' }]);
+      expect(await parkedIn(id)).toEqual([{ expected_revision: '1', seen_revision: '2', waiting: 2 }]);
+
+      expect(await applyInTransaction([first])).toEqual({ applied: 3, skipped: 0, parked: 0, rejected: [] });
+      expect(await balanceIn(id)).toEqual([{ balance: '755', revision: '3' }]);
+      expect(await parkedIn(id)).toEqual([]);
+      const lines = await pool.query(`SELECT revision, balance_after FROM ${schema}.account_transactions WHERE account_id = $1 ORDER BY revision`, [id]);
+      expect(lines.rows).toEqual([{ revision: '1', balance_after: '500' }, { revision: '2', balance_after: '750' }, { revision: '3', balance_after: '755' }]);
+    });
+
+    it('parks a new stream whose first event is not revision 0, and a stream whose next event was rejected', async () => {
+      const late = randomUUID();
+      expect(await applyInTransaction([envelope(deposited(late, 100), 1)])).toMatchObject({ applied: 0, parked: 1, rejected: [] });
+      expect(await parkedIn(late)).toEqual([{ expected_revision: '0', seen_revision: '1', waiting: 1 }]);
+      expect(await applyInTransaction([envelope(opened(late), 0)])).toMatchObject({ applied: 2, parked: 0 });
+      expect(await balanceIn(late)).toEqual([{ balance: '100', revision: '1' }]);
+
+      const twice = randomUUID();
+      const outcome = await applyInTransaction([envelope(opened(twice), 0), envelope(opened(twice), 1), envelope(deposited(twice, 7), 2)]);
+      expect(outcome).toMatchObject({ applied: 1, parked: 1 });
+      expect(outcome.rejected.map((r) => r.event.streamRevision)).toEqual([1]);
+      expect(await parkedIn(twice)).toEqual([{ expected_revision: '1', seen_revision: '2', waiting: 1 }]);
+    });
+  });
+
+  describe('order history: the same rule', () => {
+    const schema = 'it_order_history_gaps';
+    beforeAll(async () => {
+      await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}; ${orderHistoryProjection.createTables(schema)}`);
+    });
+    afterAll(async () => {
+      await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    });
+
+    it('keeps a shipment that came before the payment waiting until the payment is applied', async () => {
+      const orderId = randomUUID();
+      const streamId = orderStreamId(orderId);
+      const base = { schemaVersion: 1, streamId, occurredAt: now(), metadata: meta };
+      const created = { ...base, eventId: randomUUID(), type: 'OrderCreated', streamRevision: 0, globalPosition: '1',
+        data: { orderId, customerId: randomUUID(), accountId: randomUUID(), currency: 'EUR', items: [{ sku: 'S', name: 'N', quantity: 1, unitPrice: 10 }], total: 10, createdAt: now() } };
+      const paid = { ...base, eventId: randomUUID(), type: 'OrderPaid', streamRevision: 1, globalPosition: '2', data: { orderId, accountId: randomUUID(), amount: 10, paidAt: now() } };
+      const shipped = { ...base, eventId: randomUUID(), type: 'OrderShipped', streamRevision: 2, globalPosition: '3', data: { orderId, shippedAt: now() } };
+      const apply = async (events: readonly object[]) => {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const outcome = await orderHistoryProjection.apply(client, schema, events as EventEnvelope<KnownEvent>[]);
+          await client.query('COMMIT');
+          return outcome;
+        } finally {
+          client.release();
+        }
+      };
+      const row = async () => (await pool.query(`SELECT status, payment_status, revision FROM ${schema}.order_history WHERE order_id = $1`, [orderId])).rows;
+      expect(await apply([created, shipped])).toMatchObject({ applied: 1, parked: 1 });
+      expect(await row()).toEqual([{ status: 'created', payment_status: 'pending', revision: '0' }]);
+      expect(await apply([paid])).toMatchObject({ applied: 2, parked: 0 });
+      expect(await row()).toEqual([{ status: 'shipped', payment_status: 'paid', revision: '2' }]);
+      expect((await pool.query(`SELECT count(*)::int AS n FROM ${schema}.order_history_parked_streams`)).rows).toEqual([{ n: 0 }]);
     });
   });
 
@@ -132,7 +206,7 @@ describe('projector against PostgreSQL and Kafka', () => {
       const unknownType = { ...envelope(deposited(id, 1), 2), type: 'MoneyTeleported' };
       const invalidPayload = envelope(deposited(id, 1), 2);
       (invalidPayload.data as { amount: number }).amount = -5;
-      const neverOpened = envelope(deposited(randomUUID(), 9), 1);
+      const neverOpened = envelope(deposited(randomUUID(), 9), 0);
       const poison = ['{not json', encodeEnvelope(unknownType), encodeEnvelope(invalidPayload)];
       await producer.send({
         topic,
@@ -197,6 +271,92 @@ describe('projector against PostgreSQL and Kafka', () => {
         return committed === end;
       }, 10_000, `the committed offset to reach the end of partition ${partition}`);
     }, 120_000);
+  });
+
+  describe('consumer: a dead-lettered event parks its stream until a rebuild fills the gap', () => {
+    const topic = topicForCategory('account');
+    let consumer: ProjectionConsumer;
+    afterAll(async () => {
+      await consumer?.stop();
+    });
+
+    it('does not apply a later deposit over the missing one; the rebuild applies both and unparks', async () => {
+      const id = randomUUID();
+      const key = accountStreamId(id);
+      const events = [opened(id), deposited(id, 500), deposited(id, 250)];
+      await store.append(key, events, 'no_stream');
+      // What reaches Kafka: the opening, the first deposit damaged in transit (invalid payload), the second deposit.
+      const damaged = envelope(events[1]!, 1);
+      (damaged.data as { amount: number }).amount = -500;
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: [envelope(events[0]!, 0), damaged, envelope(events[2]!, 2)].map((e) => ({ key, value: encodeEnvelope(e) })),
+      });
+      consumer = new ProjectionConsumer(postgresSink(accountStatementProjection, pool), kafka, producer, config);
+      await consumer.start();
+
+      const parked = async () =>
+        (await pool.query('SELECT expected_revision, seen_revision FROM account_statement_parked_streams WHERE stream_id = $1', [key])).rows;
+      await waitFor(async () => (await parked()).length > 0, 60_000, 'the stream to be parked');
+      expect(await parked()).toEqual([{ expected_revision: '1', seen_revision: '2' }]);
+      const balance = async () => (await pool.query('SELECT balance, revision FROM account_statement WHERE account_id = $1', [id])).rows;
+      expect(await balance()).toEqual([{ balance: '0', revision: '0' }]);
+
+      await rebuildProjection(accountStatementProjection, { pool, store, batchSize: 2_000 });
+      expect(await balance()).toEqual([{ balance: '750', revision: '2' }]);
+      expect(await parked()).toEqual([]);
+    }, 180_000);
+  });
+
+  describe('a projector started while Kafka or Elasticsearch cannot be reached', () => {
+    let app: INestApplication | undefined;
+    afterEach(async () => {
+      await app?.close();
+      app = undefined;
+    });
+    const base = (): string => `http://127.0.0.1:${(app!.getHttpServer().address() as { port: number }).port}`;
+    const health = async (): Promise<{ status: number; body: Record<string, unknown> }> => {
+      const response = await fetch(`${base()}/health`);
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const attempts = (detail: unknown): number => (detail as { attempts?: number } | undefined)?.attempts ?? 0;
+
+    it('boots, answers 503 naming Kafka, and keeps trying', async () => {
+      app = await bootstrap(testConfig({ projectorPort: 0, kafkaBrokers: ['127.0.0.1:9'], projections: ['account-statement'], consumerGroupPrefix: `down-${randomUUID().slice(0, 8)}` }));
+      await waitFor(async () => attempts((await health()).body.kafka) >= 1, 30_000, 'a first attempt to reach Kafka');
+      const first = await health();
+      expect(first.status).toBe(503);
+      expect(JSON.stringify(first.body.kafka)).toMatch(/127\.0\.0\.1:9|ECONNREFUSED|Connection/);
+      expect(first.body.consumers).toMatchObject({ 'account-statement': expect.objectContaining({ running: false }) as unknown });
+      const seen = attempts(first.body.kafka);
+      await waitFor(async () => attempts((await health()).body.kafka) > seen + 1, 30_000, 'more attempts to reach Kafka');
+      expect((await health()).status).toBe(503);
+    }, 60_000);
+
+    it('boots, answers 503 naming Elasticsearch, and keeps trying', async () => {
+      app = await bootstrap(testConfig({ projectorPort: 0, elasticsearchUrl: 'http://127.0.0.1:9', projections: ['order-search'], consumerGroupPrefix: `down-${randomUUID().slice(0, 8)}` }));
+      await waitFor(async () => attempts((await health()).body.elasticsearch) >= 2, 30_000, 'attempts to reach Elasticsearch');
+      const { status, body } = await health();
+      expect(status).toBe(503);
+      expect(JSON.stringify(body.elasticsearch)).toMatch(/ECONNREFUSED|connect/i);
+    }, 60_000);
+
+    it('with Kafka reachable becomes healthy by itself and shows its parked streams', async () => {
+      const groupPrefix = `up-${randomUUID().slice(0, 8)}`;
+      // Its group starts at the end of the shared topic: earlier runs' events are not its business.
+      const admin = kafka.admin();
+      await admin.connect();
+      const ends = await admin.fetchTopicOffsets(topicForCategory('account'));
+      await admin.setOffsets({ groupId: consumerGroupId(groupPrefix, 'account-statement'), topic: topicForCategory('account'), partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
+      await admin.disconnect();
+      app = await bootstrap(testConfig({ projectorPort: 0, projections: ['account-statement'], consumerGroupPrefix: groupPrefix }));
+      await waitFor(async () => (await health()).status === 200, 60_000, 'the projector to become healthy');
+      const { body } = await health();
+      expect(body.parked).toEqual({ 'account-statement': expect.any(Number) as unknown });
+      const metrics = await (await fetch(`${base()}/metrics`)).text();
+      expect(metrics).toMatch(/projection_parked_streams\{projection="account-statement"\} \d+/);
+    }, 90_000);
   });
 
   describe('rebuild while commands keep flowing', () => {

@@ -76,7 +76,7 @@ export const buildCli = (config: Config): Command => {
   const projections = program.command('projections').description('Read models');
   projections
     .command('list')
-    .description('each projection, its state, Kafka lag and row counts')
+    .description('each projection, its state, Kafka lag, parked streams and row counts')
     .action(async () => {
       const listing = await withPool(config, (pool) => listProjections(config, pool));
       console.table(
@@ -84,6 +84,7 @@ export const buildCli = (config: Config): Command => {
           projection: p.name,
           state: p.state,
           lag: p.lag ?? 'unknown',
+          parked: p.parked ?? '-',
           rows: Object.entries(p.rows).map(([t, n]) => `${t}=${n}`).join(' '),
           'rebuilt at': p.rebuiltAt ?? '-',
         })),

@@ -4,6 +4,7 @@ import { createElasticsearch } from '#infra/elasticsearch/elasticsearch';
 import { createKafka } from '#infra/kafka/kafka';
 import type { Pool } from '#infra/postgres/pool';
 import { consumerGroupId } from '../consumer/projection-consumer.js';
+import { countParked } from '../projections/parked-streams.js';
 import { qualified } from '../projections/projection.js';
 import { PROJECTIONS } from '../projections/registry.js';
 import { indexBehind } from '../search/order-search.index.js';
@@ -16,6 +17,8 @@ export interface ProjectionListing {
   /** Messages on its topics not yet committed by its consumer group. */
   readonly lag: number | null;
   readonly rows: Record<string, number>;
+  /** Streams parked at a gap in their revisions (order search refolds a gap from the store instead). */
+  readonly parked: number | null;
 }
 
 const consumerLag = async (config: Config, name: string, topics: readonly string[]): Promise<number | null> => {
@@ -67,8 +70,10 @@ export const listProjections = async (config: Config, pool: Pool): Promise<Proje
       rebuiltAt: stateOf(name)?.rebuilt_at?.toISOString() ?? null,
       lag: await consumerLag(config, name, categories.map(topicForCategory)),
       rows: { [`index ${index ?? 'unreachable'}`]: docs ?? -1 },
+      parked: null,
     };
   };
+  const parked = await countParked(pool, PROJECTIONS);
   const postgres = await Promise.all(
     PROJECTIONS.map(async (p) => {
       const state = states.find((s) => s.name === p.name);
@@ -83,6 +88,7 @@ export const listProjections = async (config: Config, pool: Pool): Promise<Proje
         rebuiltAt: state?.rebuilt_at?.toISOString() ?? null,
         lag: await consumerLag(config, p.name, p.categories.map(topicForCategory)),
         rows,
+        parked: parked[p.name] ?? 0,
       };
     }),
   );

@@ -12,7 +12,9 @@ import { migrate } from '#infra/postgres/migrate';
 import { createPool, type Pool } from '#infra/postgres/pool';
 import { waitFor } from '#infra/testing/kafka-probe';
 import { accountStatementProjection } from '../projections/account-statement.projection.js';
-import { consumerGroupId, ProjectionConsumer } from './projection-consumer.js';
+import { listProjections } from '../cli/projections-list.js';
+import { ProjectionError } from '../projections/projection.js';
+import { consumerGroupId, ProjectionConsumer, type ProjectionSink } from './projection-consumer.js';
 import { postgresSink } from './sinks.js';
 import { configEnvironment, testConfig } from '#infra/testing/test-config';
 
@@ -20,6 +22,16 @@ const CLI = resolve(fileURLToPath(new URL('../../../..', import.meta.url)), 'dis
 const meta = { correlationId: randomUUID(), causationId: null };
 const at = (accountId: string, revision: number, type: string, data: object): EventEnvelope<KnownEvent> =>
   ({ eventId: randomUUID(), type, schemaVersion: 1, streamId: accountStreamId(accountId), streamRevision: revision, globalPosition: String(revision + 1), occurredAt: new Date().toISOString(), data, metadata: meta }) as EventEnvelope<KnownEvent>;
+
+/** The projection as it was when it rejected some events (a bug since fixed): each of them is rejected the first time only. */
+const rejectingOnce = (sink: ProjectionSink, eventIds: Set<string>): ProjectionSink => ({
+  ...sink,
+  apply: async (events, keepAlive, signal) => {
+    const bad = events.filter((e) => eventIds.delete(e.eventId));
+    const outcome = await sink.apply(events.filter((e) => !bad.includes(e)), keepAlive, signal);
+    return { ...outcome, rejected: [...outcome.rejected, ...bad.map((event) => ({ event, error: new ProjectionError('Rejected by a projection bug, since fixed') }))] };
+  },
+});
 
 describe('dead-letter tooling: list, retry through the idempotent path, purge', () => {
   const config = testConfig({ consumerGroupPrefix: `dlq-${randomUUID().slice(0, 8)}` });
@@ -29,6 +41,7 @@ describe('dead-letter tooling: list, retry through the idempotent path, purge', 
   let pool: Pool;
   let producer: Producer;
   let consumer: ProjectionConsumer;
+  const rejectOnce = new Set<string>();
 
   beforeAll(async () => {
     pool = createPool(testConfig(), 4);
@@ -43,7 +56,7 @@ describe('dead-letter tooling: list, retry through the idempotent path, purge', 
     await purgeDeadLetters(kafka, topic); // start from an empty dead-letter topic
     producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    consumer = new ProjectionConsumer(postgresSink(accountStatementProjection, pool), kafka, producer, config);
+    consumer = new ProjectionConsumer(rejectingOnce(postgresSink(accountStatementProjection, pool), rejectOnce), kafka, producer, config);
     await consumer.start();
   }, 60_000);
   afterAll(async () => {
@@ -55,39 +68,52 @@ describe('dead-letter tooling: list, retry through the idempotent path, purge', 
   const balance = async (accountId: string): Promise<{ balance: string; revision: string } | undefined> =>
     (await pool.query<{ balance: string; revision: string }>('SELECT balance, revision FROM account_statement WHERE account_id = $1', [accountId])).rows[0];
 
-  it('a dead letter that can be applied now is retried once, applied once, and then purged', async () => {
+  const parked = async (accountId: string) =>
+    (await pool.query('SELECT expected_revision, seen_revision FROM account_statement_parked_streams WHERE stream_id = $1', [accountStreamId(accountId)])).rows;
+
+  it('a dead-lettered deposit parks its account; retried, it is applied once, then what waited, and the letters are purged', async () => {
     const accountId = randomUUID();
     const key = accountStreamId(accountId);
-    // The deposit arrives for an account the read model does not know yet: dead-lettered.
     const deposit = at(accountId, 1, 'MoneyDeposited', { accountId, amount: 250, currency: 'EUR', description: null, depositedAt: new Date().toISOString() });
-    await producer.send({ topic, acks: -1, messages: [{ key, value: encodeEnvelope(deposit) }] });
+    rejectOnce.add(deposit.eventId);
+    await producer.send({ topic, acks: -1, messages: [{ key, value: encodeEnvelope(at(accountId, 0, 'AccountOpened', { accountId, ownerName: 'Late', currency: 'EUR', openedAt: new Date().toISOString() })) }, { key, value: encodeEnvelope(deposit) }] });
     await waitFor(async () => (await listDeadLetters(kafka, topic, { groupPrefix })).some((l) => l.key === key), 30_000, 'the deposit to be dead-lettered');
     const [letter] = (await listDeadLetters(kafka, topic, { groupPrefix })).filter((l) => l.key === key);
-    expect(letter?.headers['dlq-error']).toContain('never opened');
+    expect(letter?.headers['dlq-error']).toContain('since fixed');
     expect(letter?.headers['dlq-original-topic']).toBe(topic);
 
     if (existsSync(CLI)) {
       const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'dlq', 'list', topic], { env: configEnvironment(config) });
       expect(stdout).toContain(key);
-      expect(stdout).toContain('never opened');
+      expect(stdout).toContain('since fixed');
     }
 
-    // The account is opened afterwards; now the dead letter can be applied.
-    await producer.send({ topic, acks: -1, messages: [{ key, value: encodeEnvelope(at(accountId, 0, 'AccountOpened', { accountId, ownerName: 'Late', currency: 'EUR', openedAt: new Date().toISOString() })) }] });
-    await waitFor(async () => (await balance(accountId))?.revision === '0', 30_000, 'the account to be opened');
+    // The next deposit must not be applied over the missing one: the account is parked at revision 1.
+    await producer.send({ topic, acks: -1, messages: [{ key, value: encodeEnvelope(at(accountId, 2, 'MoneyDeposited', { accountId, amount: 5, currency: 'EUR', description: null, depositedAt: new Date().toISOString() })) }] });
+    await waitFor(async () => (await parked(accountId)).length > 0, 30_000, 'the account to be parked');
+    expect(await parked(accountId)).toEqual([{ expected_revision: '1', seen_revision: '2' }]);
+    expect(await balance(accountId)).toEqual({ balance: '0', revision: '0' });
+
+    const listed = (await listProjections(config, pool)).find((p) => p.name === 'account-statement');
+    expect(listed?.parked).toBeGreaterThanOrEqual(1);
+    if (existsSync(CLI)) {
+      const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'projections', 'list'], { env: configEnvironment(config) });
+      expect(stdout).toContain('parked');
+    }
 
     expect(await retryDeadLetters(kafka, deadLetterTopics(topic).dlq, { groupPrefix })).toBe(1);
-    await waitFor(async () => (await balance(accountId))?.revision === '1', 30_000, 'the retried deposit to be applied');
-    expect(await balance(accountId)).toEqual({ balance: '250', revision: '1' });
+    await waitFor(async () => (await balance(accountId))?.revision === '2', 30_000, 'the retried deposit and the one that waited to be applied');
+    expect(await balance(accountId)).toEqual({ balance: '255', revision: '2' });
+    expect(await parked(accountId)).toEqual([]);
 
     // Retried once: a second retry sends nothing, and a replay of the same deposit changes nothing.
     expect(await listDeadLetters(kafka, topic, { groupPrefix })).toEqual([]);
     expect(await retryDeadLetters(kafka, topic, { groupPrefix })).toBe(0);
     await producer.send({ topic, acks: -1, messages: [{ key, value: encodeEnvelope(deposit) }] });
     // A later event on the same stream (so the same partition, after the replay) shows the replay was skipped.
-    await producer.send({ topic, acks: -1, messages: [{ key, value: encodeEnvelope(at(accountId, 2, 'MoneyDeposited', { accountId, amount: 5, currency: 'EUR', description: null, depositedAt: new Date().toISOString() })) }] });
-    await waitFor(async () => (await balance(accountId))?.revision === '2', 30_000, 'the next deposit to be applied');
-    expect(await balance(accountId)).toEqual({ balance: '255', revision: '2' });
+    await producer.send({ topic, acks: -1, messages: [{ key, value: encodeEnvelope(at(accountId, 3, 'MoneyDeposited', { accountId, amount: 1, currency: 'EUR', description: null, depositedAt: new Date().toISOString() })) }] });
+    await waitFor(async () => (await balance(accountId))?.revision === '3', 30_000, 'the next deposit to be applied');
+    expect(await balance(accountId)).toEqual({ balance: '256', revision: '3' });
 
     expect((await listDeadLetters(kafka, topic, { all: true, groupPrefix })).length).toBeGreaterThan(0);
     expect(await purgeDeadLetters(kafka, topic)).toBeGreaterThan(0);

@@ -1,33 +1,38 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ExponentialBackoff, fullJitterGenerator, handleAll, retry } from 'cockatiel';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { EventStore } from '#eventsourcing';
 import type { Config } from '#infra/config/config';
 import type { Elasticsearch } from '#infra/elasticsearch/elasticsearch';
 import { ensureTopics } from '#infra/kafka/kafka';
-import { createLogger } from '#infra/logging/logger';
 import { CONFIG } from '#infra/nest/config.module';
 import { PG_POOL } from '#infra/nest/database.module';
 import { ELASTICSEARCH } from '#infra/nest/elasticsearch.module';
 import { EVENT_STORE } from '#infra/nest/event-store.module';
 import { KAFKA } from '#infra/nest/kafka.module';
 import type { Pool } from '#infra/postgres/pool';
-import { projectionNamed } from '../projections/registry.js';
+import { isProjectionName, projectionNamed } from '../projections/registry.js';
 import { PaymentSagaRunner } from '../saga/payment-saga.runner.js';
 import { PAYMENT_SAGA, paymentSagaSink } from '../saga/payment-saga.sink.js';
 import { ensureOrderSearchIndex } from '../search/order-search.index.js';
 import { ORDER_SEARCH_PROJECTION } from '../search/order-search.projection.js';
+import { Dependency } from './dependency.js';
+import { ParkedStreamsMonitor } from './parked-streams.monitor.js';
 import { ProjectionConsumer, type ProjectionSink } from './projection-consumer.js';
 import { orderSearchSink, postgresSink } from './sinks.js';
 
-const log = createLogger('projector');
-
-/** The consumers of the projections this process runs (PROJECTIONS): started at boot, stopped at shutdown. */
+/**
+ * The consumers of the projections this process runs (PROJECTIONS), stopped at shutdown. They
+ * start once Kafka answers (and, for order search, once its index exists): until then the
+ * projector serves /health with 503 and keeps trying, with jittered backoff.
+ */
 @Injectable()
 export class ProjectorService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly producer: Producer;
-  private stopping = false;
+  private readonly stopping = new AbortController();
   readonly consumers: ProjectionConsumer[];
+  readonly kafkaReady = new Dependency('kafka');
+  readonly searchReady = new Dependency('elasticsearch');
+  readonly parked: ParkedStreamsMonitor;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -45,32 +50,43 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
       return postgresSink(projectionNamed(name), pool);
     };
     this.consumers = config.projections.map((name) => new ProjectionConsumer(sinkFor(name), kafka, this.producer, config));
+    this.parked = new ParkedStreamsMonitor(pool, config.projections.filter(isProjectionName).map(projectionNamed));
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, this.config.kafkaPartitions);
-    await admin.disconnect();
-    await this.producer.connect();
+  get runsSearch(): boolean {
+    return this.consumers.some((c) => c.name === ORDER_SEARCH_PROJECTION.name);
+  }
+
+  onApplicationBootstrap(): void {
+    const signal = this.stopping.signal;
     const search = this.consumers.filter((c) => c.name === ORDER_SEARCH_PROJECTION.name);
-    await Promise.all(this.consumers.filter((c) => !search.includes(c)).map((c) => c.start()));
-    // The search consumer starts once its index exists; Elasticsearch being late holds back only it.
-    if (search.length) void this.startSearch(search).catch((error: unknown) => log.error({ err: error }, 'search projection not started'));
+    const kafka = this.kafkaReady.keepTrying(() => this.connectKafka(), signal);
+    // Elasticsearch being late holds back only the search consumer.
+    const index = search.length
+      ? this.searchReady.keepTrying(async () => void (await ensureOrderSearchIndex(this.es, this.config.orderSearchAlias)), signal)
+      : Promise.resolve(true);
+    const startAll = (consumers: readonly ProjectionConsumer[]) => async (ready: boolean): Promise<void> => {
+      if (ready) await Promise.all(consumers.map((c) => c.start()));
+    };
+    void kafka.then(startAll(this.consumers.filter((c) => !search.includes(c))));
+    void Promise.all([kafka, index]).then(([ok, indexed]) => startAll(search)(ok && indexed));
   }
 
-  private async startSearch(consumers: readonly ProjectionConsumer[]): Promise<void> {
-    const policy = retry(handleAll, { maxAttempts: 30, backoff: new ExponentialBackoff({ initialDelay: 200, maxDelay: 5_000, generator: fullJitterGenerator }) });
-    policy.onRetry(({ delay }) => log.warn({ delay }, 'Elasticsearch not ready; retrying'));
-    await policy.execute(async () => {
-      if (this.stopping) return;
-      await ensureOrderSearchIndex(this.es, this.config.orderSearchAlias);
-      await Promise.all(consumers.map((c) => c.start()));
-    });
+  /** The topics exist and the dead-letter producer is connected. */
+  private async connectKafka(): Promise<void> {
+    // One try per attempt: the backoff between attempts is ours.
+    const admin = this.kafka.admin({ retry: { retries: 0 } });
+    await admin.connect();
+    try {
+      await ensureTopics(admin, this.config.kafkaPartitions);
+    } finally {
+      await admin.disconnect();
+    }
+    await this.producer.connect();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
+    this.stopping.abort();
     await Promise.all(this.consumers.map((c) => c.stop()));
     await this.producer.disconnect();
   }

@@ -4,8 +4,11 @@ import {
   ACCOUNT_STATEMENT, ACCOUNT_TRANSACTIONS, accountFromStored, accountRecord, accountStatementDdl, transactionRecord,
   type AccountRow, type StoredAccount, type TransactionRow,
 } from '#infra/read-models/account-statement.table';
+import { ACCOUNT_STATEMENT_PARKED, parkedStreamsDdl } from '#infra/read-models/parked-streams.table';
 import { insertRecordsSql } from '#infra/read-models/read-model.table';
+import { loadParked, saveParked } from './parked-streams.js';
 import { ProjectionError, qualified, type ApplyOutcome, type Projection } from './projection.js';
+import { inRevisionOrder, rejectingInto } from './revision-order.js';
 
 /** Balance per account, and one statement line per deposit or withdrawal. */
 export const evolveAccountStatement = (
@@ -37,43 +40,38 @@ export const evolveAccountStatement = (
   };
 };
 
+const accountOf = (event: EventEnvelope<KnownEvent>): string => (event as EventEnvelope<AccountEvent>).data.accountId;
+
 export const accountStatementProjection: Projection = {
   name: 'account-statement',
   categories: ['account'],
   tables: [ACCOUNT_STATEMENT.name, ACCOUNT_TRANSACTIONS.name],
   idColumn: 'account_id',
-  createTables: accountStatementDdl,
+  parkedTable: ACCOUNT_STATEMENT_PARKED.name,
+  createTables: (schema) => `${accountStatementDdl(schema)}\n  ${parkedStreamsDdl(schema, ACCOUNT_STATEMENT_PARKED)}`,
 
   async apply(client: PoolClient, schema: string, events: readonly EventEnvelope<KnownEvent>[]): Promise<ApplyOutcome> {
-    const accountEvents = events as readonly EventEnvelope<AccountEvent>[];
-    const ids = [...new Set(accountEvents.map((e) => e.data.accountId))];
+    const ids = [...new Set(events.map(accountOf))];
     const { rows } = await client.query<StoredAccount>(
       `SELECT * FROM ${qualified(schema, ACCOUNT_STATEMENT.name)} WHERE account_id = ANY($1) ORDER BY account_id FOR UPDATE`,
       [ids],
     );
     const current = new Map<string, AccountRow>(rows.map((r) => [r.account_id, accountFromStored(r)]));
+    const parked = await loadParked(client, schema, ACCOUNT_STATEMENT_PARKED, [...new Set(events.map((e) => e.streamId))]);
     const changed = new Set<string>();
     const transactions: TransactionRow[] = [];
-    let applied = 0;
-    let skipped = 0;
-    const rejected: { event: EventEnvelope<KnownEvent>; error: ProjectionError }[] = [];
-    for (const event of accountEvents) {
-      const row = current.get(event.data.accountId) ?? null;
-      if (row && event.streamRevision <= row.revision) {
-        skipped++;
-        continue;
-      }
-      try {
-        const next = evolveAccountStatement(row, event);
+    const rejected: ApplyOutcome['rejected'][number][] = [];
+    const outcome = inRevisionOrder(
+      events,
+      parked,
+      (event) => current.get(accountOf(event))?.revision ?? -1,
+      rejectingInto(rejected, (event) => {
+        const next = evolveAccountStatement(current.get(accountOf(event)) ?? null, event as EventEnvelope<AccountEvent>);
         current.set(next.account.accountId, next.account);
         changed.add(next.account.accountId);
         if (next.transaction) transactions.push(next.transaction);
-        applied++;
-      } catch (error) {
-        if (!(error instanceof ProjectionError)) throw error;
-        rejected.push({ event, error });
-      }
-    }
+      }),
+    );
     if (changed.size) {
       await client.query(
         `${insertRecordsSql(schema, ACCOUNT_STATEMENT)}
@@ -84,6 +82,7 @@ export const accountStatementProjection: Projection = {
     if (transactions.length) {
       await client.query(insertRecordsSql(schema, ACCOUNT_TRANSACTIONS), [JSON.stringify(transactions.map(transactionRecord))]);
     }
-    return { applied, skipped, rejected };
+    await saveParked(client, schema, ACCOUNT_STATEMENT_PARKED, outcome.streams);
+    return { applied: outcome.applied, skipped: outcome.skipped, parked: outcome.parked, rejected };
   },
 };

@@ -3,8 +3,11 @@ import type { PoolClient } from '#infra/postgres/pool';
 import {
   ORDER_HISTORY, orderHistoryDdl, orderHistoryFromStored, orderHistoryRecord, type OrderHistoryRow, type OrderStatus, type StoredOrderHistory,
 } from '#infra/read-models/order-history.table';
+import { ORDER_HISTORY_PARKED, parkedStreamsDdl } from '#infra/read-models/parked-streams.table';
 import { insertRecordsSql } from '#infra/read-models/read-model.table';
+import { loadParked, saveParked } from './parked-streams.js';
 import { ProjectionError, qualified, type ApplyOutcome, type Projection } from './projection.js';
+import { inRevisionOrder, rejectingInto } from './revision-order.js';
 
 const transition = (row: OrderHistoryRow, status: OrderStatus, at: string, revision: number, occurredAt: string): OrderHistoryRow => ({
   ...row,
@@ -47,43 +50,36 @@ export const evolveOrderHistory = (row: OrderHistoryRow | null, event: EventEnve
   }
 };
 
-const orderIdOf = (event: EventEnvelope<OrderEvent>): string => event.data.orderId;
+const orderIdOf = (event: EventEnvelope<KnownEvent>): string => (event as EventEnvelope<OrderEvent>).data.orderId;
 
 export const orderHistoryProjection: Projection = {
   name: 'order-history',
   categories: ['order'],
   tables: [ORDER_HISTORY.name],
   idColumn: 'order_id',
-  createTables: orderHistoryDdl,
+  parkedTable: ORDER_HISTORY_PARKED.name,
+  createTables: (schema) => `${orderHistoryDdl(schema)}\n  ${parkedStreamsDdl(schema, ORDER_HISTORY_PARKED)}`,
 
   async apply(client: PoolClient, schema: string, events: readonly EventEnvelope<KnownEvent>[]): Promise<ApplyOutcome> {
-    const orderEvents = events as readonly EventEnvelope<OrderEvent>[];
-    const ids = [...new Set(orderEvents.map(orderIdOf))];
+    const ids = [...new Set(events.map(orderIdOf))];
     const { rows } = await client.query<StoredOrderHistory>(
       `SELECT * FROM ${qualified(schema, ORDER_HISTORY.name)} WHERE order_id = ANY($1) ORDER BY order_id FOR UPDATE`,
       [ids],
     );
-    const current = new Map<string, OrderHistoryRow | null>(rows.map((r) => [r.order_id, orderHistoryFromStored(r)]));
+    const current = new Map<string, OrderHistoryRow>(rows.map((r) => [r.order_id, orderHistoryFromStored(r)]));
+    const parked = await loadParked(client, schema, ORDER_HISTORY_PARKED, [...new Set(events.map((e) => e.streamId))]);
     const changed = new Set<string>();
-    let applied = 0;
-    let skipped = 0;
-    const rejected: { event: EventEnvelope<KnownEvent>; error: ProjectionError }[] = [];
-    for (const event of orderEvents) {
-      const id = orderIdOf(event);
-      const row = current.get(id) ?? null;
-      if (row && event.streamRevision <= row.revision) {
-        skipped++;
-        continue;
-      }
-      try {
-        current.set(id, evolveOrderHistory(row, event));
+    const rejected: ApplyOutcome['rejected'][number][] = [];
+    const outcome = inRevisionOrder(
+      events,
+      parked,
+      (event) => current.get(orderIdOf(event))?.revision ?? -1,
+      rejectingInto(rejected, (event) => {
+        const id = orderIdOf(event);
+        current.set(id, evolveOrderHistory(current.get(id) ?? null, event as EventEnvelope<OrderEvent>));
         changed.add(id);
-        applied++;
-      } catch (error) {
-        if (!(error instanceof ProjectionError)) throw error;
-        rejected.push({ event, error });
-      }
-    }
+      }),
+    );
     if (changed.size) {
       const records = [...changed].map((id) => orderHistoryRecord(current.get(id)!));
       await client.query(
@@ -94,6 +90,7 @@ export const orderHistoryProjection: Projection = {
         [JSON.stringify(records)],
       );
     }
-    return { applied, skipped, rejected };
+    await saveParked(client, schema, ORDER_HISTORY_PARKED, outcome.streams);
+    return { applied: outcome.applied, skipped: outcome.skipped, parked: outcome.parked, rejected };
   },
 };

@@ -13,14 +13,17 @@ export class ProjectionError extends Error {
 export interface ApplyOutcome {
   readonly applied: number;
   readonly skipped: number;
+  /** Events kept waiting behind a gap in their stream's revisions (see revision-order.ts). */
+  readonly parked?: number;
   /** Events that cannot be applied, with why; the caller dead-letters them. */
   readonly rejected: readonly { readonly event: EventEnvelope<KnownEvent>; readonly error: ProjectionError }[];
 }
 
 /**
  * A read model: pure `evolve` per table row plus a batch write. `apply` runs inside the caller's
- * transaction and skips events whose stream revision was already applied, so at-least-once
- * delivery is exactly-once in effect.
+ * transaction, skips events whose stream revision was already applied (so at-least-once delivery
+ * is exactly-once in effect) and applies a stream's events only in revision order: after a gap
+ * it parks the stream, keeping what follows until the missing revision comes.
  */
 export interface Projection {
   readonly name: ProjectionName;
@@ -30,6 +33,9 @@ export interface Projection {
   readonly tables: readonly string[];
   /** Name of the id column of each table, for checksums restricted to some streams. */
   readonly idColumn: string;
+  /** Its parked streams, next to its tables (a rebuild builds and swaps it with them). */
+  readonly parkedTable: string;
+  /** Its tables and its parked-streams table. */
   createTables(schema: string): string;
   apply(client: PoolClient, schema: string, events: readonly EventEnvelope<KnownEvent>[]): Promise<ApplyOutcome>;
 }

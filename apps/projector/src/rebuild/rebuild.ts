@@ -122,7 +122,8 @@ export const rebuildInto = async (projection: Projection, schema: string, option
  * log and swaps the shadow tables in. Every event the live consumer applied before the lock was
  * readable in the store (the relay only publishes readable events), so it is below that head and
  * in the new tables too. After the swap the live consumer goes on with the new tables: what they
- * already hold is skipped by its revision check, the rest is the catch-up.
+ * already hold is skipped by its revision check, the rest is the catch-up. The parked streams are
+ * swapped too: a gap the live tables waited on is filled from the store.
  */
 export const rebuildProjection = async (projection: Projection, options: RebuildOptions): Promise<RebuildResult> => {
   const shadow = schemaFor(projection, 'rebuild');
@@ -134,11 +135,12 @@ export const rebuildProjection = async (projection: Projection, options: Rebuild
     const client = await options.pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query(`LOCK TABLE ${projection.tables.map((t) => qualified('public', t)).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+      const tables = [...projection.tables, projection.parkedTable];
+      await client.query(`LOCK TABLE ${tables.map((t) => qualified('public', t)).join(', ')} IN ACCESS EXCLUSIVE MODE`);
       const head = await options.store.readableHead();
       const { position } = await applyUntil(tablesApplier(projection, client, shadow), built.position, head, options, totals);
       await client.query(`DROP SCHEMA IF EXISTS "${retired}" CASCADE; CREATE SCHEMA "${retired}"`);
-      for (const table of projection.tables) {
+      for (const table of tables) {
         await client.query(`ALTER TABLE ${qualified('public', table)} SET SCHEMA "${retired}"`);
         await client.query(`ALTER TABLE ${qualified(shadow, table)} SET SCHEMA public`);
       }

@@ -4,6 +4,7 @@ import { relayCheckpoints } from './003-relay.js';
 import { idempotencyKeys } from './004-idempotency.js';
 import { paymentSaga } from './005-payment-saga.js';
 import { groupCommit } from './006-group-commit.js';
+import { parkedStreams } from './007-parked-streams.js';
 
 export interface Migration {
   readonly id: string;
@@ -11,4 +12,4 @@ export interface Migration {
 }
 
 /** In order of application; never edit one that has shipped, add the next. */
-export const MIGRATIONS: readonly Migration[] = [eventStore, readModels, relayCheckpoints, idempotencyKeys, paymentSaga, groupCommit];
+export const MIGRATIONS: readonly Migration[] = [eventStore, readModels, relayCheckpoints, idempotencyKeys, paymentSaga, groupCommit, parkedStreams];
