@@ -31,4 +31,12 @@ describe('configuration', () => {
     );
     expect((error as Error).message).toContain('COMMAND_API_PORT must be an integer from 0 to 65535, got "http"');
   });
+
+  it("bounds the relay's produce requests and how long it may stall", () => {
+    expect(loadConfig({})).toMatchObject({ relayMaxBatchBytes: 900_000, relayStallTimeoutMs: 30_000 });
+    expect(loadConfig({ RELAY_MAX_BATCH_BYTES: '2000000', RELAY_STALL_TIMEOUT_MS: '5000' })).toMatchObject({ relayMaxBatchBytes: 2_000_000, relayStallTimeoutMs: 5_000 });
+    expect(() => loadConfig({ RELAY_MAX_BATCH_BYTES: '100', RELAY_STALL_TIMEOUT_MS: 'soon' })).toThrow(
+      /RELAY_MAX_BATCH_BYTES must be an integer from 1024 to 104857600, got "100"[\s\S]*RELAY_STALL_TIMEOUT_MS must be an integer/,
+    );
+  });
 });

@@ -6,6 +6,8 @@
  */
 export const PROJECTION_NAMES = ['order-history', 'account-statement', 'order-search', 'payment-saga'] as const;
 export type ProjectionName = (typeof PROJECTION_NAMES)[number];
+/** Below Kafka's default `message.max.bytes` (1048588), with room for the request's own framing. */
+export const DEFAULT_RELAY_MAX_BATCH_BYTES = 900_000;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export interface Config {
@@ -42,6 +44,10 @@ export interface Config {
   readonly relayEnabled: boolean;
   readonly relayPollIntervalMs: number;
   readonly relayBatchSize: number;
+  /** Most bytes of records in one produce request; below the broker's `message.max.bytes` (~1 MB by default). */
+  readonly relayMaxBatchBytes: number;
+  /** command-api is not ready when events have waited this long and the relay has published nothing for as long. */
+  readonly relayStallTimeoutMs: number;
   readonly consistencyTimeoutMs: number;
   /** Group commit of the PostgreSQL event store: most appends per transaction, most such transactions at once. */
   readonly groupCommit: { readonly maxBatch: number; readonly maxInFlight: number };
@@ -158,6 +164,8 @@ export const loadConfig = (env: Environment = process.env): Config => {
     relayEnabled: read.bool('RELAY_ENABLED', true),
     relayPollIntervalMs: read.int('RELAY_POLL_INTERVAL_MS', 1_000, 1),
     relayBatchSize: read.int('RELAY_BATCH_SIZE', 500, 1),
+    relayMaxBatchBytes: read.int('RELAY_MAX_BATCH_BYTES', DEFAULT_RELAY_MAX_BATCH_BYTES, 1_024, 104_857_600),
+    relayStallTimeoutMs: read.int('RELAY_STALL_TIMEOUT_MS', 30_000, 1),
     consistencyTimeoutMs: read.int('CONSISTENCY_TIMEOUT_MS', 5_000),
     groupCommit: { maxBatch: read.int('GROUP_COMMIT_MAX_BATCH', 128, 1), maxInFlight: read.int('GROUP_COMMIT_MAX_IN_FLIGHT', 2, 1) },
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),

@@ -1,10 +1,10 @@
-import { Kafka, logLevel, type Admin, type ITopicConfig } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type ITopicConfig, type RetryOptions } from 'kafkajs';
 import { ALL_EVENT_TOPICS, deadLetterTopic } from '#events';
 import type { Config } from '../config/config.js';
 
 /** A Kafka client of this process; `role` suffixes the configured client id. */
-export const createKafka = (config: Pick<Config, 'kafkaClientId' | 'kafkaBrokers'>, role?: string): Kafka =>
-  new Kafka({ clientId: role ? `${config.kafkaClientId}-${role}` : config.kafkaClientId, brokers: [...config.kafkaBrokers], logLevel: logLevel.WARN, retry: { initialRetryTime: 100, retries: 8 } });
+export const createKafka = (config: Pick<Config, 'kafkaClientId' | 'kafkaBrokers'>, role?: string, retry: RetryOptions = { initialRetryTime: 100, retries: 8 }): Kafka =>
+  new Kafka({ clientId: role ? `${config.kafkaClientId}-${role}` : config.kafkaClientId, brokers: [...config.kafkaBrokers], logLevel: logLevel.WARN, retry });
 
 /** Creates the event topics and their dead-letter topics if they do not exist yet. */
 export const ensureTopics = async (admin: Admin, partitions = 4): Promise<void> => {

@@ -1,12 +1,15 @@
 import { BACKWARDS, END, jsonEvent, NO_STREAM, START, StreamNotFoundError, streamNameFilter, WrongExpectedVersionError, type AllStreamSubscription, type AppendExpectedRevision, type EventStoreDBClient } from '@eventstore/db-client';
-import { CompressionTypes, type Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { CATEGORIES } from '#events';
 import { comparePositions, type LogPosition, type StoredEvent } from '#eventsourcing';
+import { DEFAULT_RELAY_MAX_BATCH_BYTES } from '../config/config.js';
 import { isSystemRecord, toStoredEvent } from '../event-store/eventstoredb/eventstoredb.mapping.js';
 import { createLogger } from '../logging/logger.js';
-import { toTopicMessages } from './kafka-message.js';
 import { connectRelayProducer, kafkaProducePolicy } from './produce-policy.js';
-import type { EventRelay, RelayOptions, RelayState } from './relay.js';
+import { ReconnectBackoff } from './reconnect-backoff.js';
+import { RelayPublisher } from './relay-publisher.js';
+import type { EventRelay, RelayOptions } from './relay.js';
+import { RelayStatusTracker, type RelayLag, type RelayStatus } from './relay-status.js';
 
 const log = createLogger('relay-eventstoredb');
 
@@ -26,15 +29,17 @@ interface Checkpoint {
  * headers; idempotent producer, acks=all). Its checkpoint is a stream in EventStoreDB itself,
  * written after Kafka acknowledged with the revision it read as the expected revision: of two
  * relays running at once, the one that writes second fails and steps down, so one stays active.
- * Delivery is at least once; the projections are idempotent.
+ * Delivery is at least once; the projections are idempotent. Failures back off with jitter and
+ * resubscribe from the checkpoint, as the PostgreSQL relay does.
  */
 export class EventStoreDbRelay implements EventRelay {
-  private state: RelayState = 'stopped';
+  private readonly tracker = new RelayStatusTracker();
   private stopping = false;
+  private abort = new AbortController();
+  private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   private subscription: AllStreamSubscription | null = null;
-  private published = 0;
-  private readonly produce = kafkaProducePolicy(log);
+  private readonly produce = kafkaProducePolicy(log, (error) => this.tracker.retrying(error));
 
   constructor(
     private readonly client: EventStoreDBClient,
@@ -42,8 +47,13 @@ export class EventStoreDbRelay implements EventRelay {
     private readonly options: RelayOptions,
   ) {}
 
-  get status(): { state: RelayState; published: number } {
-    return { state: this.state, published: this.published };
+  get status(): RelayStatus {
+    return this.tracker.status;
+  }
+
+  /** Not measured: counting what follows the checkpoint would mean reading `$all` to its end. */
+  lag(): Promise<RelayLag | null> {
+    return Promise.resolve(null);
   }
 
   private get checkpointStream(): string {
@@ -53,40 +63,52 @@ export class EventStoreDbRelay implements EventRelay {
   start(): void {
     if (this.loop) return;
     this.stopping = false;
+    this.abort = new AbortController();
+    this.tracker.starting();
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.abort.abort();
+    this.wake?.();
     await this.subscription?.unsubscribe().catch(() => undefined);
     await this.loop;
     this.loop = null;
   }
 
   private async run(): Promise<void> {
+    const backoff = new ReconnectBackoff();
     while (!this.stopping) {
+      const published = this.tracker.status.published;
       try {
         await this.publishFromCheckpoint();
       } catch (error) {
         if (this.stopping) break;
         const lost = error instanceof LostLeadershipError;
-        this.state = lost ? 'standby' : this.state;
-        log.warn({ err: error }, lost ? 'another relay moved the checkpoint; standing by' : 'relay interrupted; retrying');
-        await new Promise((resolve) => setTimeout(resolve, lost ? (this.options.standbyRetryMs ?? 2000) : 1000));
+        if (lost) this.tracker.standby();
+        else this.tracker.retrying(error);
+        if (lost || this.tracker.status.published > published) backoff.reset();
+        const delay = lost ? (this.options.standbyRetryMs ?? 2000) : backoff.next();
+        log.warn({ err: error, delay }, lost ? 'another relay moved the checkpoint; standing by' : 'relay interrupted; retrying');
+        await this.sleep(delay);
       }
     }
-    this.state = 'stopped';
+    this.tracker.stopped();
   }
 
   private async publishFromCheckpoint(): Promise<void> {
     let checkpoint = await this.loadCheckpoint();
     const producer = await connectRelayProducer(this.kafka, this.options.partitions);
+    const publisher = new RelayPublisher(producer, this.produce, log, {
+      relay: this.checkpointStream, maxBatchBytes: this.options.maxBatchBytes ?? DEFAULT_RELAY_MAX_BATCH_BYTES, signal: this.abort.signal,
+    });
     const subscription = this.client.subscribeToAll({
       fromPosition: checkpoint.position ?? START,
       filter: streamNameFilter({ prefixes: CATEGORIES.map((category) => `${category}-`) }),
     });
     this.subscription = subscription;
-    this.state = 'active';
+    if (this.tracker.state !== 'retrying') this.tracker.active();
     try {
       let batch: StoredEvent[] = [];
       for await (const resolved of subscription) {
@@ -97,9 +119,11 @@ export class EventStoreDbRelay implements EventRelay {
         batch.push(event);
         // Flush when the batch is full or nothing more is buffered: caught up, or a pause in appends.
         if (batch.length >= this.options.batchSize || subscription.readableLength === 0) {
-          await this.produce.execute(() => producer.sendBatch({ topicMessages: toTopicMessages(batch), acks: -1, compression: CompressionTypes.None }));
-          checkpoint = await this.saveCheckpoint(batch[batch.length - 1]!.logPosition, checkpoint.revision);
-          this.published += batch.length;
+          for (const request of publisher.requests(batch)) {
+            const deadLettered = await publisher.send(request.records);
+            checkpoint = await this.saveCheckpoint(request.last.logPosition, checkpoint.revision);
+            this.tracker.published(request.records.length - deadLettered, deadLettered);
+          }
           batch = [];
         }
         if (this.stopping) break;
@@ -137,5 +161,16 @@ export class EventStoreDbRelay implements EventRelay {
       if (error instanceof WrongExpectedVersionError) throw new LostLeadershipError(`${this.checkpointStream} moved: expected ${String(expected)}`);
       throw error;
     }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
   }
 }

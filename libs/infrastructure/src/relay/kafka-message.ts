@@ -1,9 +1,26 @@
-import { encodeEnvelope, topicForStream } from '#events';
+import { deadLetterTopic, encodeEnvelope, topicForStream } from '#events';
 import type { Message, TopicMessages } from 'kafkajs';
 import type { StoredEvent } from '#eventsourcing';
 
-/** The Kafka record of a stored event: key = stream id, value = the envelope, headers repeat it. */
-export const toKafkaMessage = (event: StoredEvent): Message => {
+/** A stored event as the Kafka record the relay sends, with its topic and (estimated) size. */
+export interface OutgoingRecord {
+  readonly event: StoredEvent;
+  readonly topic: string;
+  readonly key: string;
+  readonly value: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Bytes it takes in a produce request: key, value, headers and the record's own framing. */
+  readonly bytes: number;
+}
+
+// Varints and attributes of a record (v2 format), rounded up; and per header.
+const RECORD_FRAMING = 64;
+const HEADER_FRAMING = 10;
+
+const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+/** Key = stream id, value = the envelope, headers repeat what consumers route on. */
+export const toOutgoingRecord = (event: StoredEvent): OutgoingRecord => {
   const { logPosition: _position, ...envelope } = event;
   const headers: Record<string, string> = {
     type: envelope.type,
@@ -12,17 +29,43 @@ export const toKafkaMessage = (event: StoredEvent): Message => {
     streamRevision: String(envelope.streamRevision),
   };
   if (envelope.metadata.traceparent) headers['traceparent'] = envelope.metadata.traceparent;
-  return { key: envelope.streamId, value: encodeEnvelope(envelope), headers };
+  const value = encodeEnvelope(envelope);
+  const headerBytes = Object.entries(headers).reduce((n, [k, v]) => n + byteLength(k) + byteLength(v) + HEADER_FRAMING, 0);
+  const bytes = RECORD_FRAMING + byteLength(envelope.streamId) + byteLength(value) + headerBytes;
+  return { event, topic: topicForStream(envelope.streamId), key: envelope.streamId, value, headers, bytes };
 };
 
-/** Groups a batch by topic, keeping the store's order within each topic (and so each stream). */
-export const toTopicMessages = (events: readonly StoredEvent[]): TopicMessages[] => {
+/** Groups records by topic, keeping their order within each topic (and so each stream). */
+export const groupByTopic = (records: readonly OutgoingRecord[]): TopicMessages[] => {
   const byTopic = new Map<string, Message[]>();
-  for (const event of events) {
-    const topic = topicForStream(event.streamId);
+  for (const { topic, key, value, headers } of records) {
     const messages = byTopic.get(topic) ?? [];
-    messages.push(toKafkaMessage(event));
+    messages.push({ key, value, headers: { ...headers } });
     byTopic.set(topic, messages);
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+};
+
+export const toTopicMessages = (events: readonly StoredEvent[]): TopicMessages[] => groupByTopic(events.map(toOutgoingRecord));
+
+/**
+ * What goes to `<topic>.dlq` for an event Kafka refused as too large: the event's headers, why, and
+ * where it is in the store; the value names the event without its data (which is what did not fit).
+ */
+export const tooLargeDeadLetter = (record: OutgoingRecord, error: Error, relay: string): TopicMessages => {
+  const { event } = record;
+  const value = JSON.stringify({
+    eventId: event.eventId, streamId: event.streamId, streamRevision: event.streamRevision, type: event.type,
+    schemaVersion: event.schemaVersion, globalPosition: event.globalPosition, occurredAt: event.occurredAt, recordBytes: record.bytes,
+  });
+  const headers = {
+    ...record.headers,
+    'dlq-error': error.message.slice(0, 2000),
+    'dlq-error-type': 'MESSAGE_TOO_LARGE',
+    'dlq-original-topic': record.topic,
+    'dlq-relay': relay,
+    'dlq-record-bytes': String(record.bytes),
+    'dlq-at': new Date().toISOString(),
+  };
+  return { topic: deadLetterTopic(record.topic), messages: [{ key: record.key, value, headers }] };
 };

@@ -14,8 +14,10 @@ export const RELAY = Symbol('RELAY');
 
 /** The relay for the event store EVENT_STORE selects. */
 export const createRelay = (config: Config, pool: Pool): EventRelay => {
-  const kafka = createKafka(config, 'relay');
-  const options = { batchSize: config.relayBatchSize, pollIntervalMs: config.relayPollIntervalMs, partitions: config.kafkaPartitions };
+  // A few quick retries inside kafkajs, then the relay's own backoff, so /health says `retrying`
+  // within seconds rather than after kafkajs's half minute.
+  const kafka = createKafka(config, 'relay', { initialRetryTime: 100, retries: 3 });
+  const options = { batchSize: config.relayBatchSize, maxBatchBytes: config.relayMaxBatchBytes, pollIntervalMs: config.relayPollIntervalMs, partitions: config.kafkaPartitions };
   if (config.eventStore === 'eventstoredb') {
     return new EventStoreDbRelay(EventStoreDBClient.connectionString(config.eventStoreConnectionString), kafka, options);
   }

@@ -1,11 +1,14 @@
-import { CompressionTypes, type Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
 import { EVENTS_APPENDED_CHANNEL } from '../event-store/postgres/postgres-event-store.js';
 import type { EventStore, LogPosition, ReadAllPage } from '#eventsourcing';
-import { START_OF_LOG } from '#eventsourcing';
+import { DEFAULT_RELAY_MAX_BATCH_BYTES } from '../config/config.js';
 import { createLogger } from '../logging/logger.js';
-import { toTopicMessages } from './kafka-message.js';
 import { connectRelayProducer, kafkaProducePolicy } from './produce-policy.js';
+import { ReconnectBackoff } from './reconnect-backoff.js';
+import { loadCheckpoint, readRelayLag, saveCheckpoint } from './relay-checkpoint.js';
+import { RelayPublisher } from './relay-publisher.js';
+import { RelayStatusTracker, type RelayLag, type RelayStatus } from './relay-status.js';
 
 const RELAY_LOCK = 7_261_002;
 
@@ -19,6 +22,8 @@ const log = createLogger('relay');
 export interface RelayOptions {
   readonly name?: string;
   readonly batchSize: number;
+  /** Most bytes of records in one produce request (DEFAULT_RELAY_MAX_BATCH_BYTES). */
+  readonly maxBatchBytes?: number;
   readonly pollIntervalMs: number;
   /** How often a standby relay retries the lock. */
   readonly standbyRetryMs?: number;
@@ -26,11 +31,11 @@ export interface RelayOptions {
   readonly partitions?: number;
 }
 
-export type RelayState = 'stopped' | 'standby' | 'active';
-
 /** What the apps need of a relay, whichever event store it reads. */
 export interface EventRelay {
-  readonly status: { state: RelayState; published: number };
+  readonly status: RelayStatus;
+  /** How far Kafka is behind the store; null when this relay cannot measure it. */
+  lag(): Promise<RelayLag | null>;
   start(): void;
   stop(): Promise<void>;
 }
@@ -38,15 +43,17 @@ export interface EventRelay {
 /**
  * Publishes stored events to Kafka in global log order: at least once, with the checkpoint moved
  * only after Kafka acknowledged (acks=all, idempotent producer). One relay is active per database
- * (a session advisory lock held on a dedicated connection); others wait on standby.
+ * (a session advisory lock held on a dedicated connection); others wait on standby. Whatever
+ * fails (connect, lock, LISTEN, a read, a checkpoint, Kafka), it backs off, reconnects, takes the
+ * lock again and goes on from its checkpoint.
  */
 export class Relay implements EventRelay {
-  private state: RelayState = 'stopped';
+  private readonly tracker = new RelayStatusTracker();
   private stopping = false;
+  private abort = new AbortController();
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
-  private published = 0;
-  private readonly produce = kafkaProducePolicy(log);
+  private readonly produce = kafkaProducePolicy(log, (error) => this.tracker.retrying(error));
 
   constructor(
     private readonly pool: pg.Pool,
@@ -55,18 +62,25 @@ export class Relay implements EventRelay {
     private readonly options: RelayOptions,
   ) {}
 
-  get status(): { state: RelayState; published: number } {
-    return { state: this.state, published: this.published };
+  get status(): RelayStatus {
+    return this.tracker.status;
+  }
+
+  lag(): Promise<RelayLag> {
+    return readRelayLag(this.pool, this.name);
   }
 
   start(): void {
     if (this.loop) return;
     this.stopping = false;
-    this.loop = this.run().catch((error: unknown) => log.error({ err: error }, 'relay stopped on an error'));
+    this.abort = new AbortController();
+    this.tracker.starting();
+    this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.abort.abort();
     this.wake?.();
     await this.loop;
     this.loop = null;
@@ -77,40 +91,61 @@ export class Relay implements EventRelay {
   }
 
   private async run(): Promise<void> {
+    const backoff = new ReconnectBackoff();
     while (!this.stopping) {
-      const session = await this.pool.connect();
-      let broken = false;
-      const onError = (): void => {
-        broken = true;
-        this.wake?.();
-      };
-      session.on('error', onError);
+      const published = this.tracker.status.published;
       try {
-        const { rows } = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK]);
-        if (!rows[0]?.locked) {
-          this.state = 'standby';
-          await this.sleep(this.options.standbyRetryMs ?? 2000);
-          continue;
-        }
-        this.state = 'active';
-        log.info({ name: this.name }, 'relay active');
-        await this.publishWhileLeader(session, () => broken);
+        await this.lead();
+        backoff.reset();
       } catch (error) {
         if (this.stopping) break;
-        broken = true;
-        log.warn({ err: error }, 'relay interrupted; retrying');
-        await this.sleep(1000);
-      } finally {
-        await session.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
-        session.off('error', onError);
-        session.release(broken);
+        this.tracker.retrying(error);
+        if (this.tracker.status.published > published) backoff.reset();
+        const delay = backoff.next();
+        log.warn({ err: error, delay }, 'relay interrupted; reconnecting');
+        await this.sleep(delay);
       }
     }
-    this.state = 'stopped';
+    this.tracker.stopped();
   }
 
-  private async publishWhileLeader(session: pg.PoolClient, isBroken: () => boolean): Promise<void> {
+  /** One session: connect, take the lock (or stand by), publish until stopped or something fails. */
+  private async lead(): Promise<void> {
+    const session = await this.pool.connect();
+    const connection: { lost: Error | null; released: boolean } = { lost: null, released: false };
+    // Stays attached after release: a dropped connection may still report an error.
+    session.on('error', (error) => {
+      if (connection.released) return;
+      connection.lost ??= error;
+      this.wake?.();
+    });
+    try {
+      const { rows } = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK]);
+      if (!rows[0]?.locked) {
+        this.tracker.standby();
+        await this.sleep(this.options.standbyRetryMs ?? 2000);
+        return;
+      }
+      log.info({ name: this.name }, 'relay holds the lock');
+      await this.publishWhileLeader(session, () => connection.lost);
+      await session.query('SELECT pg_advisory_unlock_all()');
+    } catch (error) {
+      // Whatever failed, the session is dropped rather than reused: that also releases the lock.
+      connection.lost ??= error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      connection.released = true;
+      session.release(connection.lost ?? undefined);
+    }
+  }
+
+  private async publishWhileLeader(session: pg.PoolClient, lost: () => Error | null): Promise<void> {
     const producer = await connectRelayProducer(this.kafka, this.options.partitions);
+    // A relay recovering from a failure stays `retrying` until it has read or published again.
+    if (this.tracker.state !== 'retrying') this.tracker.active();
+    const publisher = new RelayPublisher(producer, this.produce, log, {
+      relay: this.name, maxBatchBytes: this.options.maxBatchBytes ?? DEFAULT_RELAY_MAX_BATCH_BYTES, signal: this.abort.signal,
+    });
     // Set by a notification, cleared when a read starts: an append that committed after a
     // prefetched read began is read again at once, not after the poll interval.
     let appended = false;
@@ -119,11 +154,11 @@ export class Relay implements EventRelay {
       this.wake?.();
     };
     session.on('notification', onNotify);
-    await session.query(`LISTEN ${EVENTS_APPENDED_CHANNEL}`);
     try {
-      let position = await this.loadCheckpoint(session);
+      await session.query(`LISTEN ${EVENTS_APPENDED_CHANNEL}`);
+      let position = await loadCheckpoint(session, this.name);
       // The next page is read while this one is produced, and a checkpoint is written while the
-      // next batch is produced: the checkpoints still follow the acks, in order, on one connection.
+      // next request is produced: the checkpoints still follow the acks, in order, on one connection.
       const read = (after: LogPosition): Promise<ReadAllPage> => {
         appended = false;
         return handled(this.store.readAll(after, this.options.batchSize));
@@ -131,22 +166,27 @@ export class Relay implements EventRelay {
       let next = read(position);
       let saving: Promise<void> = Promise.resolve();
       try {
-        while (!this.stopping && !isBroken()) {
+        while (!this.stopping) {
+          const failure = lost();
+          if (failure) throw failure;
           const page = await next;
           if (page.events.length === 0) {
             await saving;
+            this.tracker.active();
             if (!appended) await this.sleep(this.options.pollIntervalMs);
             next = read(position);
             continue;
           }
           next = read(page.next);
-          // Awaited batch by batch: concurrent sends on one idempotent producer can fail with
-          // OUT_OF_ORDER_SEQUENCE_NUMBER.
-          await this.produce.execute(() => producer.sendBatch({ topicMessages: toTopicMessages(page.events), acks: -1, compression: CompressionTypes.None }));
-          await saving;
-          saving = handled(this.saveCheckpoint(session, page.next));
+          const requests = publisher.requests(page.events);
+          for (const [i, request] of requests.entries()) {
+            const deadLettered = await publisher.send(request.records);
+            await saving;
+            // Checkpoints are written on the connection that holds the lock: a relay that lost it cannot move them.
+            saving = handled(saveCheckpoint(session, this.name, i === requests.length - 1 ? page.next : request.last.logPosition));
+            this.tracker.published(request.records.length - deadLettered, deadLettered);
+          }
           position = page.next;
-          this.published += page.events.length;
         }
         await saving;
       } finally {
@@ -154,28 +194,9 @@ export class Relay implements EventRelay {
       }
     } finally {
       session.off('notification', onNotify);
-      await session.query(`UNLISTEN ${EVENTS_APPENDED_CHANNEL}`).catch(() => undefined);
+      if (!lost()) await session.query(`UNLISTEN ${EVENTS_APPENDED_CHANNEL}`).catch(() => undefined);
       await producer.disconnect().catch(() => undefined);
     }
-  }
-
-  private async loadCheckpoint(session: pg.PoolClient): Promise<LogPosition> {
-    const { rows } = await session.query<{ commit: string; prepare: string }>(
-      'SELECT commit_position::text AS commit, prepare_position::text AS prepare FROM relay_checkpoints WHERE name = $1',
-      [this.name],
-    );
-    const row = rows[0];
-    return row ? { commit: BigInt(row.commit), prepare: BigInt(row.prepare) } : START_OF_LOG;
-  }
-
-  // Written on the connection that holds the lock: a relay that lost it cannot move the checkpoint.
-  private async saveCheckpoint(session: pg.PoolClient, position: LogPosition): Promise<void> {
-    await session.query(
-      `INSERT INTO relay_checkpoints (name, commit_position, prepare_position) VALUES ($1, $2::text::xid8, $3)
-       ON CONFLICT (name) DO UPDATE SET commit_position = EXCLUDED.commit_position,
-         prepare_position = EXCLUDED.prepare_position, updated_at = now()`,
-      [this.name, position.commit.toString(), position.prepare.toString()],
-    );
   }
 
   private sleep(ms: number): Promise<void> {

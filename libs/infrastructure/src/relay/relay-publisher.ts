@@ -1,0 +1,69 @@
+import type { IPolicy } from 'cockatiel';
+import { CompressionTypes, type Producer, type TopicMessages } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { StoredEvent } from '#eventsourcing';
+import { groupByTopic, tooLargeDeadLetter, toOutgoingRecord, type OutgoingRecord } from './kafka-message.js';
+import { chunkByBytes } from './produce-chunks.js';
+import { isMessageTooLarge } from './produce-policy.js';
+
+export interface PublisherOptions {
+  readonly relay: string;
+  readonly maxBatchBytes: number;
+  /** Ends the produce retries when the relay stops. */
+  readonly signal: AbortSignal;
+}
+
+/** One produce request: these events, in order. */
+export interface ProduceRequest {
+  readonly records: readonly OutgoingRecord[];
+  readonly last: StoredEvent;
+}
+
+/**
+ * Sends events to Kafka in produce requests of at most `maxBatchBytes`, each awaited before the
+ * next (concurrent sends on one idempotent producer can fail with OUT_OF_ORDER_SEQUENCE_NUMBER).
+ * A request Kafka refuses as too large is split in halves; an event too large on its own goes to
+ * its category's dead-letter topic, so it cannot hold back every event behind it.
+ */
+export class RelayPublisher {
+  constructor(
+    private readonly producer: Producer,
+    private readonly policy: IPolicy,
+    private readonly log: Logger,
+    private readonly options: PublisherOptions,
+  ) {}
+
+  requests(events: readonly StoredEvent[]): ProduceRequest[] {
+    return chunkByBytes(events.map(toOutgoingRecord), (r) => r.bytes, this.options.maxBatchBytes).map((records) => ({
+      records,
+      last: records[records.length - 1]!.event,
+    }));
+  }
+
+  /** Sends one request; resolves to how many of its events were dead-lettered. */
+  async send(records: readonly OutgoingRecord[]): Promise<number> {
+    try {
+      await this.produce(groupByTopic(records));
+      return 0;
+    } catch (error) {
+      if (!isMessageTooLarge(error) || records.length === 0) throw error;
+      if (records.length === 1) return this.deadLetter(records[0]!, error as Error);
+      const half = Math.ceil(records.length / 2);
+      return (await this.send(records.slice(0, half))) + (await this.send(records.slice(half)));
+    }
+  }
+
+  private async deadLetter(record: OutgoingRecord, error: Error): Promise<number> {
+    const { event } = record;
+    this.log.error(
+      { eventId: event.eventId, streamId: event.streamId, streamRevision: event.streamRevision, type: event.type, recordBytes: record.bytes, err: error },
+      'event too large for Kafka; sent to its dead-letter topic',
+    );
+    await this.produce([tooLargeDeadLetter(record, error, this.options.relay)]);
+    return 1;
+  }
+
+  private async produce(topicMessages: TopicMessages[]): Promise<void> {
+    await this.policy.execute(() => this.producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None }), this.options.signal);
+  }
+}
