@@ -4,6 +4,7 @@ import { topicForCategory } from '#events';
 import { createKafka } from '#infra/kafka/kafka';
 import { createPool, type Pool } from '#infra/postgres/pool';
 import { testConfig } from '#infra/testing/test-config';
+import { baseUrl } from '../support/apps.js';
 import { post } from '../support/http.js';
 import { Stack } from '../support/stack.js';
 import { CarefulClient } from './support/careful-client.js';
@@ -62,7 +63,12 @@ describe('faults under load from a careful client: 0 lost, 0 doubled, and back b
     await sleep(AFTER_MS);
     await client.stop();
     const loadEnd = Date.now();
-    const report = { ...reportOf(name, client.stats, loadStart, faultStart, faultEnd, loadEnd), ...(await finalCheck(pool, accounts, client.stats.deposits)) };
+    const check = await finalCheck(pool, accounts, client.stats.deposits);
+    // When the read models did not catch up, what the apps said about themselves, for the report.
+    const health = check.balancesOff
+      ? await Promise.all((['command-api', 'projector'] as const).map(async (app) => `${app}: ${await fetch(`${baseUrl(app)}/health`).then((r) => r.text(), (e: Error) => e.message)}`))
+      : undefined;
+    const report = { ...reportOf(name, client.stats, loadStart, faultStart, faultEnd, loadEnd), ...check, ...(health ? { health } : {}) };
     reports.push(report);
     return report;
   };

@@ -90,8 +90,10 @@ export class CarefulClient {
         else if (response.status === 409) this.stats.conflicts++;
         else throw new Error(`deposit ${deposit.key} answered ${response.status}`);
       } catch (error) {
-        if (error instanceof Error && error.name === 'TimeoutError') this.stats.timeouts++;
-        else if (error instanceof TypeError) this.stats.networkErrors++;
+        // By name: fetch's errors come from another realm than the test's, so instanceof fails.
+        const name = (error as { name?: string }).name;
+        if (name === 'TimeoutError' || name === 'AbortError') this.stats.timeouts++;
+        else if (name === 'TypeError') this.stats.networkErrors++;
         else throw error;
       }
       const backoff = Math.random() * Math.min(2_000, 100 * 2 ** attempt);
