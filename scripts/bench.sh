@@ -2,7 +2,7 @@
 # `npm run bench [-- --quick] [-- --only a,b]`: the benchmarks on the real local stack, each figure
 # with its baseline measured in the same run. Never part of `npm test`. Uses its own database
 # (ledger_bench, dropped and created again per scenario), its own ports and its own search alias;
-# it deletes and recreates the events.* Kafka topics, so do not run it beside `npm start`.
+# its Kafka topics are its own (KAFKA_TOPIC_PREFIX=bench.), deleted and recreated per scenario.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +16,7 @@ export KAFKA_VERSION="${KAFKA_VERSION:-$(sed -n 's/^KAFKA_VERSION="${KAFKA_VERSI
 export ORDER_SEARCH_ALIAS="${BENCH_ORDER_SEARCH_ALIAS:-bench-orders}"
 export CONSUMER_GROUP_PREFIX="bench-$(date +%s)-$$"
 export LOG_LEVEL="${LOG_LEVEL:-warn}"
+export KAFKA_TOPIC_PREFIX="${BENCH_KAFKA_TOPIC_PREFIX:-bench.}"
 
 npx tsc -p tsconfig.bench.json
 node dist/bench/run.js "$@"

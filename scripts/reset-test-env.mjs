@@ -20,7 +20,8 @@ const kafka = new kafkajs.Kafka({
 });
 const kadmin = kafka.admin();
 await kadmin.connect();
-const topics = (await kadmin.listTopics()).filter((t) => t.startsWith('events.'));
+// Only this environment's event topics (KAFKA_TOPIC_PREFIX): other stacks on the broker keep theirs.
+const topics = (await kadmin.listTopics()).filter((t) => t.startsWith(`${process.env.KAFKA_TOPIC_PREFIX ?? ''}events.`));
 if (topics.length) await kadmin.deleteTopics({ topics, timeout: 30000 });
 await kadmin.disconnect();
 

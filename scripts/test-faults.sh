@@ -13,6 +13,7 @@ export DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/led
 export CONSUMER_GROUP_PREFIX="faults-$(date +%s)-$$"
 export ORDER_SEARCH_ALIAS="${ORDER_SEARCH_ALIAS:-test-orders}"
 export LOG_LEVEL="${LOG_LEVEL:-warn}"
+export KAFKA_TOPIC_PREFIX="${TEST_KAFKA_TOPIC_PREFIX:-test.}"
 
 node scripts/reset-test-env.mjs
 npm run --silent build

@@ -13,6 +13,8 @@ export DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/led
 export CONSUMER_GROUP_PREFIX="test-$(date +%s)-$$"
 export ORDER_SEARCH_ALIAS="${ORDER_SEARCH_ALIAS:-test-orders}"
 export LOG_LEVEL="${LOG_LEVEL:-warn}"
+# The test run's own topics: a stack started by `npm start` on the same broker keeps its events.
+export KAFKA_TOPIC_PREFIX="${TEST_KAFKA_TOPIC_PREFIX:-test.}"
 
 node scripts/reset-test-env.mjs
 npx eslint .

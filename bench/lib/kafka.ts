@@ -2,7 +2,7 @@ import { createKafka } from '#infra/kafka/kafka';
 import { config } from './config.js';
 
 /** Deletes the event topics (and any other with `prefix`), so relays and consumers start from an empty log. */
-export const deleteTopics = async (prefixes: readonly string[] = ['events.']): Promise<number> => {
+export const deleteTopics = async (prefixes: readonly string[] = [`${config.kafkaTopicPrefix}events.`]): Promise<number> => {
   const admin = createKafka(config, 'bench-admin').admin();
   await admin.connect();
   try {

@@ -2,7 +2,7 @@ import { CompressionTypes, type TopicMessages } from 'kafkajs';
 import { config } from '../lib/config.js';
 import { START_OF_LOG, type LogPosition } from '#eventsourcing';
 import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-store';
-import { createKafka, ensureTopics } from '#infra/kafka/kafka';
+import { createKafka, ensureTopics, topicLayout } from '#infra/kafka/kafka';
 import type { Pool } from '#infra/postgres/pool';
 import { toTopicMessages } from '#infra/relay/kafka-message';
 import { connectRelayProducer } from '#infra/relay/produce-policy';
@@ -23,7 +23,7 @@ const RAW_PREFIX = 'bench.raw.';
  */
 export const relay = async (context: BenchContext, pool: Pool): Promise<Figure[]> => {
   const count = context.quick ? 30_000 : 200_000;
-  await deleteTopics(['events.', RAW_PREFIX]);
+  await deleteTopics([`${config.kafkaTopicPrefix}events.`, RAW_PREFIX]);
   await storeGenerated(pool, generateEvents(count, 4));
   const store = new PostgresEventStore(pool);
   const kafka = createKafka(config, 'bench-relay');
@@ -33,10 +33,10 @@ export const relay = async (context: BenchContext, pool: Pool): Promise<Figure[]
   // the first batch is acknowledged and stops at the last, and counts the events in between.
   const setup = kafka.admin();
   await setup.connect();
-  await ensureTopics(setup, config.kafkaPartitions);
+  await ensureTopics(setup, topicLayout(config));
   await setup.disconnect();
 
-  const relay = new Relay(pool, store, kafka, { name: 'bench', batchSize, pollIntervalMs: config.relayPollIntervalMs });
+  const relay = new Relay(pool, store, kafka, { name: 'bench', batchSize, pollIntervalMs: config.relayPollIntervalMs, topics: topicLayout(config) });
   relay.start();
   while (relay.status.published === 0) await sleep(1);
   const relayStart = process.hrtime.bigint();
@@ -53,7 +53,7 @@ export const relay = async (context: BenchContext, pool: Pool): Promise<Figure[]
   for (;;) {
     const page = await store.readAll(position, batchSize);
     if (!page.events.length) break;
-    batches.push(toTopicMessages(page.events).map((t) => ({ ...t, topic: `${RAW_PREFIX}${t.topic}` })));
+    batches.push(toTopicMessages(page.events, config.kafkaTopicPrefix).map((t) => ({ ...t, topic: `${RAW_PREFIX}${t.topic}` })));
     position = page.next;
   }
   const admin = kafka.admin();
@@ -61,7 +61,7 @@ export const relay = async (context: BenchContext, pool: Pool): Promise<Figure[]
   const topics = [...new Set(batches.flatMap((b) => b.map((t) => t.topic)))];
   await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: config.kafkaPartitions, replicationFactor: 1 })), waitForLeaders: true });
   await admin.disconnect();
-  const producer = await connectRelayProducer(kafka);
+  const producer = await connectRelayProducer(kafka, topicLayout(config));
   const send = (topicMessages: TopicMessages[]) => producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
   await send(batches[0]!);
   const rawStart = process.hrtime.bigint();

@@ -135,7 +135,7 @@ describe('faults under load from a careful client: 0 lost, 0 doubled, and back b
     await producer.connect();
     expectHealthy(await scenario('poison on each topic', async () => {
       for (const category of ['account', 'order']) {
-        await producer.send({ topic: topicForCategory(category), messages: [{ key: `${category}-poison`, value: '{"not":"an event"' }, { key: `${category}-poison`, value: JSON.stringify({ type: 'Nonsense' }) }] });
+        await producer.send({ topic: topicForCategory(category, testConfig().kafkaTopicPrefix), messages: [{ key: `${category}-poison`, value: '{"not":"an event"' }, { key: `${category}-poison`, value: JSON.stringify({ type: 'Nonsense' }) }] });
       }
       await sleep(FAULT_MS);
     }));

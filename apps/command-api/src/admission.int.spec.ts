@@ -56,4 +56,12 @@ describe('admission control on command-api (real PostgreSQL)', () => {
     ]);
     expect(health.status).toBe(200);
   });
+
+  it('answers liveness and readiness apart', async () => {
+    const live = await fetch(`${base}/health/live`);
+    expect({ status: live.status, body: await live.json() }).toEqual({ status: 200, body: { status: 'alive' } });
+    const ready = await fetch(`${base}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ok' });
+  });
 });

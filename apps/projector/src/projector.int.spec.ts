@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Partitioners, type Producer } from 'kafkajs';
 import { accountStreamId, deadLetterTopic, orderStreamId, encodeEnvelope, topicForCategory, type EventEnvelope, type KnownEvent, type NewEvent } from '#events';
 import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-store';
-import { createKafka, ensureTopics } from '#infra/kafka/kafka';
+import { createKafka, ensureTopics, topicLayout } from '#infra/kafka/kafka';
 import { migrate } from '#infra/postgres/migrate';
 import { createPool, type Pool } from '#infra/postgres/pool';
 import { Relay } from '#infra/relay/relay';
@@ -51,7 +51,7 @@ describe('projector against PostgreSQL and Kafka', () => {
     store = new PostgresEventStore(pool);
     const admin = kafka.admin();
     await admin.connect();
-    await ensureTopics(admin, testConfig().kafkaPartitions);
+    await ensureTopics(admin, topicLayout(testConfig()));
     await admin.disconnect();
     producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
@@ -192,7 +192,7 @@ describe('projector against PostgreSQL and Kafka', () => {
   });
 
   describe('consumer: poison events go to the dead-letter topic and consumption goes on', () => {
-    const topic = topicForCategory('account');
+    const topic = topicForCategory('account', testConfig().kafkaTopicPrefix);
     let consumer: ProjectionConsumer;
     afterAll(async () => {
       await consumer?.stop();
@@ -274,7 +274,7 @@ describe('projector against PostgreSQL and Kafka', () => {
   });
 
   describe('consumer: a dead-lettered event parks its stream until a rebuild fills the gap', () => {
-    const topic = topicForCategory('account');
+    const topic = topicForCategory('account', testConfig().kafkaTopicPrefix);
     let consumer: ProjectionConsumer;
     afterAll(async () => {
       await consumer?.stop();
@@ -347,8 +347,8 @@ describe('projector against PostgreSQL and Kafka', () => {
       // Its group starts at the end of the shared topic: earlier runs' events are not its business.
       const admin = kafka.admin();
       await admin.connect();
-      const ends = await admin.fetchTopicOffsets(topicForCategory('account'));
-      await admin.setOffsets({ groupId: consumerGroupId(groupPrefix, 'account-statement'), topic: topicForCategory('account'), partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
+      const ends = await admin.fetchTopicOffsets(topicForCategory('account', testConfig().kafkaTopicPrefix));
+      await admin.setOffsets({ groupId: consumerGroupId(groupPrefix, 'account-statement'), topic: topicForCategory('account', testConfig().kafkaTopicPrefix), partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
       await admin.disconnect();
       app = await bootstrap(testConfig({ projectorPort: 0, projections: ['account-statement'], consumerGroupPrefix: groupPrefix }));
       await waitFor(async () => (await health()).status === 200, 60_000, 'the projector to become healthy');
@@ -360,7 +360,7 @@ describe('projector against PostgreSQL and Kafka', () => {
   });
 
   describe('rebuild while commands keep flowing', () => {
-    const relay = (): Relay => new Relay(pool, store, kafka, { batchSize: 200, pollIntervalMs: 100, standbyRetryMs: 200 });
+    const relay = (): Relay => new Relay(pool, store, kafka, { batchSize: 200, pollIntervalMs: 100, standbyRetryMs: 200, topics: topicLayout(testConfig()) });
     let running: Relay;
     let consumer: ProjectionConsumer;
     let stop = false;

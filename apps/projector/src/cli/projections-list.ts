@@ -68,7 +68,7 @@ export const listProjections = async (config: Config, pool: Pool): Promise<Proje
       name,
       state: stateOf(name)?.status ?? 'live',
       rebuiltAt: stateOf(name)?.rebuilt_at?.toISOString() ?? null,
-      lag: await consumerLag(config, name, categories.map(topicForCategory)),
+      lag: await consumerLag(config, name, categories.map((category) => topicForCategory(category, config.kafkaTopicPrefix))),
       rows: { [`index ${index ?? 'unreachable'}`]: docs ?? -1 },
       parked: null,
     };
@@ -86,7 +86,7 @@ export const listProjections = async (config: Config, pool: Pool): Promise<Proje
         name: p.name,
         state: state?.status ?? 'live',
         rebuiltAt: state?.rebuilt_at?.toISOString() ?? null,
-        lag: await consumerLag(config, p.name, p.categories.map(topicForCategory)),
+        lag: await consumerLag(config, p.name, p.categories.map((category) => topicForCategory(category, config.kafkaTopicPrefix))),
         rows,
         parked: parked[p.name] ?? 0,
       };

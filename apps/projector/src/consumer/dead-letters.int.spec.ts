@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { Partitioners, type Producer } from 'kafkajs';
 import { accountStreamId, encodeEnvelope, topicForCategory, type EventEnvelope, type KnownEvent } from '#events';
 import { deadLetterTopics, listDeadLetters, purgeDeadLetters, retryDeadLetters } from '#infra/kafka/dead-letters';
-import { createKafka, ensureTopics } from '#infra/kafka/kafka';
+import { createKafka, ensureTopics, topicLayout } from '#infra/kafka/kafka';
 import { migrate } from '#infra/postgres/migrate';
 import { createPool, type Pool } from '#infra/postgres/pool';
 import { waitFor } from '#infra/testing/kafka-probe';
@@ -37,7 +37,7 @@ describe('dead-letter tooling: list, retry through the idempotent path, purge', 
   const config = testConfig({ consumerGroupPrefix: `dlq-${randomUUID().slice(0, 8)}` });
   const groupPrefix = config.consumerGroupPrefix;
   const kafka = createKafka(testConfig(), 'dlq-tool-test');
-  const topic = topicForCategory('account');
+  const topic = topicForCategory('account', testConfig().kafkaTopicPrefix);
   let pool: Pool;
   let producer: Producer;
   let consumer: ProjectionConsumer;
@@ -48,7 +48,7 @@ describe('dead-letter tooling: list, retry through the idempotent path, purge', 
     await migrate(pool);
     const admin = kafka.admin();
     await admin.connect();
-    await ensureTopics(admin, testConfig().kafkaPartitions);
+    await ensureTopics(admin, topicLayout(testConfig()));
     // This test's consumer starts at the end of the topic, so earlier tests' poison is not ours.
     const ends = await admin.fetchTopicOffsets(topic);
     await admin.setOffsets({ groupId: consumerGroupId(config.consumerGroupPrefix, 'account-statement'), topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });

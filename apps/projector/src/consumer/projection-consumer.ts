@@ -21,7 +21,7 @@ export interface ProjectionSink {
 const CHUNK = 500;
 const log = createLogger('projection-consumer');
 
-export type ConsumerSettings = Pick<Config, 'consumerGroupPrefix' | 'kafkaSessionTimeoutMs' | 'kafkaRebalanceTimeoutMs'>;
+export type ConsumerSettings = Pick<Config, 'consumerGroupPrefix' | 'kafkaSessionTimeoutMs' | 'kafkaRebalanceTimeoutMs' | 'kafkaTopicPrefix'>;
 
 export const consumerGroupId = (groupPrefix: string, projection: string): string => `${groupPrefix}.projection.${projection}`;
 
@@ -146,7 +146,7 @@ export class ProjectionConsumer {
     });
     try {
       await consumer.connect();
-      await consumer.subscribe({ topics: this.sink.categories.map(topicForCategory), fromBeginning: true });
+      await consumer.subscribe({ topics: this.sink.categories.map((category) => topicForCategory(category, this.settings.kafkaTopicPrefix)), fromBeginning: true });
       await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.consumeBatch(consumer, payload) });
     } catch (error) {
       await consumer.disconnect().catch(() => undefined);

@@ -3,7 +3,7 @@ import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { EventStore } from '#eventsourcing';
 import type { Config } from '#infra/config/config';
 import type { Elasticsearch } from '#infra/elasticsearch/elasticsearch';
-import { ensureTopics } from '#infra/kafka/kafka';
+import { ensureTopics, topicLayout } from '#infra/kafka/kafka';
 import { CONFIG } from '#infra/nest/config.module';
 import { PG_POOL } from '#infra/nest/database.module';
 import { ELASTICSEARCH } from '#infra/nest/elasticsearch.module';
@@ -78,7 +78,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     const admin = this.kafka.admin({ retry: { retries: 0 } });
     await admin.connect();
     try {
-      await ensureTopics(admin, this.config.kafkaPartitions);
+      await ensureTopics(admin, topicLayout(this.config));
     } finally {
       await admin.disconnect();
     }

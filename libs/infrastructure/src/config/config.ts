@@ -20,6 +20,11 @@ export interface Config {
   readonly kafkaClientId: string;
   /** Partitions of the event topics when the apps create them. */
   readonly kafkaPartitions: number;
+  /** Names the environment in every topic (`<prefix>events.account`), so stacks sharing a broker stay apart. */
+  readonly kafkaTopicPrefix: string;
+  /** Replication of the topics the apps create, and the replicas an `acks=all` write must reach. */
+  readonly kafkaReplicationFactor: number;
+  readonly kafkaMinInsyncReplicas: number;
   readonly kafkaSessionTimeoutMs: number;
   readonly kafkaRebalanceTimeoutMs: number;
   /** Prefix for consumer group ids, so test runs do not share offsets with a developer's stack. */
@@ -148,6 +153,9 @@ export const loadConfig = (env: Environment = process.env): Config => {
     kafkaBrokers: read.list('KAFKA_BROKERS', null, ['127.0.0.1:9092']),
     kafkaClientId: read.text('KAFKA_CLIENT_ID', 'ledger'),
     kafkaPartitions: read.int('KAFKA_PARTITIONS', 4, 1, 10_000),
+    kafkaTopicPrefix: read.text('KAFKA_TOPIC_PREFIX', ''),
+    kafkaReplicationFactor: read.int('KAFKA_REPLICATION_FACTOR', 1, 1, 32),
+    kafkaMinInsyncReplicas: read.int('KAFKA_MIN_INSYNC_REPLICAS', 1, 1, 32),
     kafkaSessionTimeoutMs: read.int('KAFKA_SESSION_TIMEOUT_MS', 10_000, 1),
     kafkaRebalanceTimeoutMs: read.int('KAFKA_REBALANCE_TIMEOUT_MS', 10_000, 1),
     consumerGroupPrefix: read.text('CONSUMER_GROUP_PREFIX', 'ledger'),
@@ -178,6 +186,10 @@ export const loadConfig = (env: Environment = process.env): Config => {
     pgIdleInTransactionTimeoutMs: read.int('PG_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 20_000, 1),
   };
+  if (config.kafkaMinInsyncReplicas > config.kafkaReplicationFactor) {
+    read.problems.push(`KAFKA_MIN_INSYNC_REPLICAS (${config.kafkaMinInsyncReplicas}) must not exceed KAFKA_REPLICATION_FACTOR (${config.kafkaReplicationFactor})`);
+  }
+  if (!/^[A-Za-z0-9._-]{0,100}$/.test(config.kafkaTopicPrefix)) read.problems.push(`KAFKA_TOPIC_PREFIX may hold only letters, digits, '.', '_' and '-', got "${config.kafkaTopicPrefix}"`);
   if (read.problems.length) throw new ConfigError(read.problems);
   return Object.freeze({ ...config, groupCommit: Object.freeze(config.groupCommit), kafkaBrokers: Object.freeze([...config.kafkaBrokers]), projections: Object.freeze([...config.projections]) });
 };

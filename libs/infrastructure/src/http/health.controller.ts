@@ -1,12 +1,21 @@
 import { Controller, Get, HttpException, Inject } from '@nestjs/common';
 import { HEALTH_CHECKS, healthAnswer, type HealthCheck, type NamedResult } from './health.check.js';
 
-/** `GET /health`: runs the app's HEALTH_CHECKS; 200 when all pass, 503 otherwise. */
+/**
+ * Readiness, `GET /health` (and `/health/ready`): runs the app's HEALTH_CHECKS; 200 when all pass,
+ * 503 otherwise, naming what fails. Liveness, `GET /health/live`: 200 while the process serves
+ * HTTP at all; a dependency that is down makes an app unready, never dead (restarting it would not help).
+ */
 @Controller('health')
 export class HealthController {
   constructor(@Inject(HEALTH_CHECKS) private readonly checks: readonly HealthCheck[]) {}
 
-  @Get()
+  @Get('live')
+  live(): { status: 'alive' } {
+    return { status: 'alive' };
+  }
+
+  @Get(['', 'ready'])
   async health(): Promise<Record<string, unknown>> {
     const results = await Promise.all(
       this.checks.map(async (check): Promise<NamedResult> => ({ name: check.name, ...(await check.run().catch(() => ({ healthy: false }))) })),

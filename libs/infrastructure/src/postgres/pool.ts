@@ -24,6 +24,10 @@ export const createPool = (config: PoolSettings, max = 10): pg.Pool => {
   // An idle client whose connection the server ended (a restart, a terminated backend) is dropped
   // from the pool by pg; without a listener that 'error' event would end the process.
   pool.on('error', (error) => log.warn({ err: error }, 'idle PostgreSQL connection lost; the pool replaces it'));
+  // A client checked out between two queries has no pool listener: its connection ending there
+  // (a restart, a terminated backend) would be an unhandled 'error' that ends the process. The
+  // next query on it fails instead, and the caller releases it with the error.
+  pool.on('connect', (client) => client.on('error', (error) => log.warn({ err: error }, 'PostgreSQL connection lost while checked out')));
   return pool;
 };
 

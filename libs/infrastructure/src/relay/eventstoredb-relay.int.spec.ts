@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import { accountStreamId, decodeEnvelope, topicForCategory, type NewEvent } from '#events';
 import { EventStoreDbEventStore } from '../event-store/eventstoredb/eventstoredb-event-store.js';
-import { createKafka, ensureTopics } from '../kafka/kafka.js';
+import { createKafka, ensureTopics, topicLayout } from '../kafka/kafka.js';
 import { startKafkaProbe, waitFor } from '../testing/kafka-probe.js';
 import { EventStoreDbRelay } from './eventstoredb-relay.js';
 import { testConfig } from '#infra/testing/test-config';
@@ -25,14 +25,14 @@ describeWithServer(`Relay: EventStoreDB → Kafka${connectionString ? '' : ' (sk
   const relay = (name: string): EventStoreDbRelay => {
     const client = EventStoreDBClient.connectionString(connectionString!);
     clients.push(client);
-    return new EventStoreDbRelay(client, kafka, { name, batchSize: 50, pollIntervalMs: 100 });
+    return new EventStoreDbRelay(client, kafka, { name, batchSize: 50, pollIntervalMs: 100, topics: topicLayout(testConfig()) });
   };
 
   beforeAll(async () => {
     store = EventStoreDbEventStore.connect(connectionString!);
     const admin = kafka.admin();
     await admin.connect();
-    await ensureTopics(admin, testConfig().kafkaPartitions);
+    await ensureTopics(admin, topicLayout(testConfig()));
     await admin.disconnect();
   });
   afterAll(async () => {
@@ -41,7 +41,7 @@ describeWithServer(`Relay: EventStoreDB → Kafka${connectionString ? '' : ' (sk
   });
 
   it('publishes every appended event with the same key, value and headers as the PostgreSQL relay, and resumes from its checkpoint', async () => {
-    const probe = await startKafkaProbe(kafka, [topicForCategory('account')]);
+    const probe = await startKafkaProbe(kafka, [topicForCategory('account', testConfig().kafkaTopicPrefix)]);
     const accountId = randomUUID();
     const stream = accountStreamId(accountId);
     for (let i = 0; i < 20; i++) await store.append(stream, [deposited(accountId, i + 1)], i === 0 ? 'no_stream' : i - 1);

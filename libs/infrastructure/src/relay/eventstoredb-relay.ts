@@ -99,9 +99,9 @@ export class EventStoreDbRelay implements EventRelay {
 
   private async publishFromCheckpoint(): Promise<void> {
     let checkpoint = await this.loadCheckpoint();
-    const producer = await connectRelayProducer(this.kafka, this.options.partitions);
+    const producer = await connectRelayProducer(this.kafka, this.options.topics);
     const publisher = new RelayPublisher(producer, this.produce, log, {
-      relay: this.checkpointStream, maxBatchBytes: this.options.maxBatchBytes ?? DEFAULT_RELAY_MAX_BATCH_BYTES, signal: this.abort.signal,
+      relay: this.checkpointStream, maxBatchBytes: this.options.maxBatchBytes ?? DEFAULT_RELAY_MAX_BATCH_BYTES, topicPrefix: this.options.topics?.prefix ?? '', signal: this.abort.signal,
     });
     const subscription = this.client.subscribeToAll({
       fromPosition: checkpoint.position ?? START,

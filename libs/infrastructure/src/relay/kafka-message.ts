@@ -20,7 +20,7 @@ const HEADER_FRAMING = 10;
 const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /** Key = stream id, value = the envelope, headers repeat what consumers route on. */
-export const toOutgoingRecord = (event: StoredEvent): OutgoingRecord => {
+export const toOutgoingRecord = (event: StoredEvent, topicPrefix = ''): OutgoingRecord => {
   const { logPosition: _position, ...envelope } = event;
   const headers: Record<string, string> = {
     type: envelope.type,
@@ -32,7 +32,7 @@ export const toOutgoingRecord = (event: StoredEvent): OutgoingRecord => {
   const value = encodeEnvelope(envelope);
   const headerBytes = Object.entries(headers).reduce((n, [k, v]) => n + byteLength(k) + byteLength(v) + HEADER_FRAMING, 0);
   const bytes = RECORD_FRAMING + byteLength(envelope.streamId) + byteLength(value) + headerBytes;
-  return { event, topic: topicForStream(envelope.streamId), key: envelope.streamId, value, headers, bytes };
+  return { event, topic: topicForStream(envelope.streamId, topicPrefix), key: envelope.streamId, value, headers, bytes };
 };
 
 /** Groups records by topic, keeping their order within each topic (and so each stream). */
@@ -46,7 +46,7 @@ export const groupByTopic = (records: readonly OutgoingRecord[]): TopicMessages[
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 };
 
-export const toTopicMessages = (events: readonly StoredEvent[]): TopicMessages[] => groupByTopic(events.map(toOutgoingRecord));
+export const toTopicMessages = (events: readonly StoredEvent[], topicPrefix = ''): TopicMessages[] => groupByTopic(events.map((event) => toOutgoingRecord(event, topicPrefix)));
 
 /**
  * What goes to `<topic>.dlq` for an event Kafka refused as too large: the event's headers, why, and

@@ -1,7 +1,7 @@
 import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, fullJitterGenerator, handleWhen, retry, wrap, type IPolicy } from 'cockatiel';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { ensureTopics } from '../kafka/kafka.js';
+import { ensureTopics, type TopicLayout } from '../kafka/kafka.js';
 
 /** Kafka refused a record as larger than it accepts (kafkajs wraps the protocol error in `cause`). */
 export const isMessageTooLarge = (error: unknown): boolean => {
@@ -36,13 +36,13 @@ export const kafkaProducePolicy = (log: Logger, onFailure: (error: unknown) => v
  * next one), the default partitioner (key = stream id → one partition per stream); the topics
  * exist before it sends.
  */
-export const connectRelayProducer = async (kafka: Kafka, partitions?: number): Promise<Producer> => {
+export const connectRelayProducer = async (kafka: Kafka, topics?: TopicLayout): Promise<Producer> => {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   try {
     await producer.connect();
     const admin = kafka.admin();
     await admin.connect();
-    await ensureTopics(admin, partitions).finally(() => admin.disconnect());
+    await ensureTopics(admin, topics).finally(() => admin.disconnect());
     return producer;
   } catch (error) {
     await producer.disconnect().catch(() => undefined);

@@ -9,6 +9,8 @@ import { isMessageTooLarge } from './produce-policy.js';
 export interface PublisherOptions {
   readonly relay: string;
   readonly maxBatchBytes: number;
+  /** The environment's topic prefix (KAFKA_TOPIC_PREFIX). */
+  readonly topicPrefix: string;
   /** Ends the produce retries when the relay stops. */
   readonly signal: AbortSignal;
 }
@@ -34,7 +36,7 @@ export class RelayPublisher {
   ) {}
 
   requests(events: readonly StoredEvent[]): ProduceRequest[] {
-    return chunkByBytes(events.map(toOutgoingRecord), (r) => r.bytes, this.options.maxBatchBytes).map((records) => ({
+    return chunkByBytes(events.map((event) => toOutgoingRecord(event, this.options.topicPrefix)), (r) => r.bytes, this.options.maxBatchBytes).map((records) => ({
       records,
       last: records[records.length - 1]!.event,
     }));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { accountStreamId, decodeEnvelope, deadLetterTopic, orderStreamId, topicForCategory, type NewEvent } from '#events';
 import type { EventStore } from '#eventsourcing';
-import { createKafka, ensureTopics } from '../kafka/kafka.js';
+import { createKafka, ensureTopics, topicLayout } from '../kafka/kafka.js';
 import { createPool, type Pool } from '../postgres/pool.js';
 import { migrate } from '../postgres/migrate.js';
 import { PostgresEventStore } from '../event-store/postgres/postgres-event-store.js';
@@ -23,13 +23,13 @@ const deposited = (accountId: string, amount: number): NewEvent => ({
 
 describe('Relay: event store → Kafka', () => {
   const kafka = createKafka(testConfig(), 'relay-test');
-  const topic = topicForCategory('account');
+  const topic = topicForCategory('account', testConfig().kafkaTopicPrefix);
   let pool: Pool;
   let store: PostgresEventStore;
   const relays: Relay[] = [];
   const newRelay = (options: Partial<RelayOptions> & { pool?: Pool; store?: EventStore; kafka?: Kafka } = {}): Relay => {
     const relay = new Relay(options.pool ?? pool, options.store ?? store, options.kafka ?? kafka, {
-      batchSize: 200, pollIntervalMs: 200, standbyRetryMs: 200, ...options,
+      batchSize: 200, pollIntervalMs: 200, standbyRetryMs: 200, topics: topicLayout(testConfig()), ...options,
     });
     relays.push(relay);
     return relay;
@@ -41,7 +41,7 @@ describe('Relay: event store → Kafka', () => {
     store = new PostgresEventStore(pool);
     const admin = kafka.admin();
     await admin.connect();
-    await ensureTopics(admin, testConfig().kafkaPartitions);
+    await ensureTopics(admin, topicLayout(testConfig()));
     await admin.disconnect();
   });
   afterEach(async () => {
@@ -214,7 +214,7 @@ describe('Relay: event store → Kafka', () => {
   };
 
   it('drains a backlog of 300 orders of ~31 kB each (batched by bytes, not only by count)', async () => {
-    const orderTopic = topicForCategory('order');
+    const orderTopic = topicForCategory('order', testConfig().kafkaTopicPrefix);
     const probe = await startKafkaProbe(kafka, [orderTopic]);
     try {
       const appended = new Map<string, string[]>();

@@ -2,7 +2,7 @@ import { EventStoreDBClient } from '@eventstore/db-client';
 import { Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Config } from '../config/config.js';
 import { PostgresEventStore } from '../event-store/postgres/postgres-event-store.js';
-import { createKafka } from '../kafka/kafka.js';
+import { createKafka, topicLayout } from '../kafka/kafka.js';
 import { CONFIG } from '../nest/config.module.js';
 import { PG_POOL } from '../nest/database.module.js';
 import type { Pool } from '../postgres/pool.js';
@@ -17,7 +17,7 @@ export const createRelay = (config: Config, pool: Pool): EventRelay => {
   // A few quick retries inside kafkajs, then the relay's own backoff, so /health says `retrying`
   // within seconds rather than after kafkajs's half minute.
   const kafka = createKafka(config, 'relay', { initialRetryTime: 100, retries: 3 });
-  const options = { batchSize: config.relayBatchSize, maxBatchBytes: config.relayMaxBatchBytes, pollIntervalMs: config.relayPollIntervalMs, partitions: config.kafkaPartitions };
+  const options = { batchSize: config.relayBatchSize, maxBatchBytes: config.relayMaxBatchBytes, pollIntervalMs: config.relayPollIntervalMs, topics: topicLayout(config) };
   if (config.eventStore === 'eventstoredb') {
     return new EventStoreDbRelay(EventStoreDBClient.connectionString(config.eventStoreConnectionString), kafka, options);
   }

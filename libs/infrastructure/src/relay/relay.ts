@@ -4,6 +4,7 @@ import { EVENTS_APPENDED_CHANNEL } from '../event-store/postgres/postgres-event-
 import type { EventStore, LogPosition, ReadAllPage } from '#eventsourcing';
 import { DEFAULT_RELAY_MAX_BATCH_BYTES } from '../config/config.js';
 import { createLogger } from '../logging/logger.js';
+import type { TopicLayout } from '../kafka/kafka.js';
 import { connectRelayProducer, kafkaProducePolicy } from './produce-policy.js';
 import { ReconnectBackoff } from './reconnect-backoff.js';
 import { loadCheckpoint, readRelayLag, saveCheckpoint } from './relay-checkpoint.js';
@@ -28,7 +29,7 @@ export interface RelayOptions {
   /** How often a standby relay retries the lock. */
   readonly standbyRetryMs?: number;
   /** Partitions of the event topics, when the relay creates them. */
-  readonly partitions?: number;
+  readonly topics?: TopicLayout;
 }
 
 /** What the apps need of a relay, whichever event store it reads. */
@@ -140,11 +141,11 @@ export class Relay implements EventRelay {
   }
 
   private async publishWhileLeader(session: pg.PoolClient, lost: () => Error | null): Promise<void> {
-    const producer = await connectRelayProducer(this.kafka, this.options.partitions);
+    const producer = await connectRelayProducer(this.kafka, this.options.topics);
     // A relay recovering from a failure stays `retrying` until it has read or published again.
     if (this.tracker.state !== 'retrying') this.tracker.active();
     const publisher = new RelayPublisher(producer, this.produce, log, {
-      relay: this.name, maxBatchBytes: this.options.maxBatchBytes ?? DEFAULT_RELAY_MAX_BATCH_BYTES, signal: this.abort.signal,
+      relay: this.name, maxBatchBytes: this.options.maxBatchBytes ?? DEFAULT_RELAY_MAX_BATCH_BYTES, topicPrefix: this.options.topics?.prefix ?? '', signal: this.abort.signal,
     });
     // Set by a notification, cleared when a read starts: an append that committed after a
     // prefetched read began is read again at once, not after the poll interval.

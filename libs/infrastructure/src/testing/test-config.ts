@@ -12,6 +12,7 @@ export const configEnvironment = (config: Config): Record<string, string> => ({
   KAFKA_BROKERS: config.kafkaBrokers.join(','),
   KAFKA_CLIENT_ID: config.kafkaClientId,
   KAFKA_PARTITIONS: String(config.kafkaPartitions),
+  KAFKA_TOPIC_PREFIX: config.kafkaTopicPrefix,
   CONSUMER_GROUP_PREFIX: config.consumerGroupPrefix,
   ELASTICSEARCH_URL: config.elasticsearchUrl,
   ORDER_SEARCH_ALIAS: config.orderSearchAlias,
