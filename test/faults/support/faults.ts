@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -8,9 +9,25 @@ import type { Pool } from '#infra/postgres/pool';
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const run = promisify(execFile);
 
-/** Stops or starts one service of the local stack with the project's own script. */
+const PORTS = { kafka: 9092, elasticsearch: 9200 } as const;
+
+const listening = (port: number): Promise<boolean> =>
+  new Promise((done) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), done(true)));
+    socket.once('error', () => done(false));
+  });
+
+/**
+ * Stops or starts one service of the local stack with the project's own script. A service this
+ * checkout did not start cannot be stopped by it: that fails the scenario instead of passing it
+ * without a fault.
+ */
 export const infra = async (action: 'up' | 'down', service: 'kafka' | 'elasticsearch'): Promise<void> => {
   await run('bash', [resolve(ROOT, 'docker/local/infra.sh'), action, service], { cwd: ROOT, maxBuffer: 4 * 1024 * 1024 });
+  if (action === 'down' && (await listening(PORTS[service]))) {
+    throw new Error(`${service} still listens on ${PORTS[service]}: it was not started by this checkout's infra.sh, so the fault cannot be made`);
+  }
 };
 
 /** Ends every connection the apps hold (as a failover or an administrator would). */
