@@ -3,3 +3,4 @@ export * from './event-codec.js';
 export * from './event-store.port.js';
 export * from './handle-command.js';
 export * from './in-memory-event-store.js';
+export * from './stream-queue.js';

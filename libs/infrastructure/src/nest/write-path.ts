@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { knownEventCodec, type KnownEvent } from '#events';
-import { handleCommand, type Command, type CommandResult, type Decider, type EventStore, type HandleCommandOptions } from '#eventsourcing';
+import { handleCommand, StreamQueue, type Command, type CommandResult, type Decider, type EventStore, type HandleCommandOptions } from '#eventsourcing';
 import { EVENT_STORE } from './event-store.token.js';
 
 export type WriteOptions<E extends KnownEvent> = Omit<HandleCommandOptions<E>, 'codec' | 'newEventId'> &
@@ -14,15 +14,21 @@ export type WriteDefaults = Pick<HandleCommandOptions<KnownEvent>, 'idempotencyW
 /**
  * `handleCommand` on this process's event store, with the project's event codec and random event
  * ids unless the caller derives them: what command-api's handlers and the payment saga both use.
+ * Commands for one stream are run in turn (StreamQueue), so a busy stream does not race itself.
  */
 @Injectable()
 export class WritePath {
+  private readonly queue = new StreamQueue();
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(WRITE_DEFAULTS) private readonly defaults: WriteDefaults,
   ) {}
 
   handle<C extends Command, E extends KnownEvent, S>(decider: Decider<C, E, S>, streamId: string, command: C, options: WriteOptions<E>): Promise<CommandResult> {
-    return handleCommand(this.store, decider, streamId, command, { codec: knownEventCodec<E>(), newEventId: () => randomUUID(), ...this.defaults, ...options });
+    // One command at a time per stream in this process: a 409 is left for writers in other processes.
+    return this.queue.run(streamId, () =>
+      handleCommand(this.store, decider, streamId, command, { codec: knownEventCodec<E>(), newEventId: () => randomUUID(), ...this.defaults, ...options }),
+    );
   }
 }

@@ -8,6 +8,7 @@ import { createLogger } from '../logging/logger.js';
 import { connectRelayProducer, kafkaProducePolicy } from './produce-policy.js';
 import { ReconnectBackoff } from './reconnect-backoff.js';
 import { RelayPublisher } from './relay-publisher.js';
+import { wakeableSleep } from './wakeable-sleep.js';
 import type { EventRelay, RelayOptions } from './relay.js';
 import { RelayStatusTracker, type RelayLag, type RelayStatus } from './relay-status.js';
 
@@ -164,13 +165,6 @@ export class EventStoreDbRelay implements EventRelay {
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
+    return wakeableSleep(ms, (wake) => (this.wake = wake));
   }
 }

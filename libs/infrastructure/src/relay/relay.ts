@@ -9,6 +9,7 @@ import { connectRelayProducer, kafkaProducePolicy } from './produce-policy.js';
 import { ReconnectBackoff } from './reconnect-backoff.js';
 import { loadCheckpoint, readRelayLag, saveCheckpoint } from './relay-checkpoint.js';
 import { RelayPublisher } from './relay-publisher.js';
+import { wakeableSleep } from './wakeable-sleep.js';
 import { RelayStatusTracker, type RelayLag, type RelayStatus } from './relay-status.js';
 
 const RELAY_LOCK = 7_261_002;
@@ -201,13 +202,6 @@ export class Relay implements EventRelay {
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
+    return wakeableSleep(ms, (wake) => (this.wake = wake));
   }
 }
