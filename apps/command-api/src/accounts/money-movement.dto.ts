@@ -17,3 +17,11 @@ export class MoneyMovementDto {
   @MaxLength(500)
   description?: string;
 }
+
+/** The domain command's data for a deposit or a withdrawal (no `description` key when none was sent). */
+export const movementData = (accountId: string, { amount, currency, description }: MoneyMovementDto): { accountId: string; amount: number; currency: string; description?: string } => ({
+  accountId,
+  amount,
+  currency,
+  ...(description === undefined ? {} : { description }),
+});

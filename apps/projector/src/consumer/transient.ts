@@ -1,8 +1,6 @@
 import { ExponentialBackoff, fullJitterGenerator, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import { isTransientDatabaseError } from '#infra/postgres/transient';
 
-export { isTransientDatabaseError };
-
 /** Retries transient database failures with exponential backoff and full jitter. */
 export const databaseRetryPolicy = (maxAttempts = 8): RetryPolicy =>
   retry(handleWhen(isTransientDatabaseError), {

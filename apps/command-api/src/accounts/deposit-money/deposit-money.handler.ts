@@ -4,7 +4,7 @@ import { accountDecider } from '#domain';
 import type { CommandResult } from '#eventsourcing';
 import { WritePath } from '#infra/nest/write-path';
 import { decidedNow, type CommandContext } from '../../shared/command-context.js';
-import type { MoneyMovementDto } from '../money-movement.dto.js';
+import { movementData, type MoneyMovementDto } from '../money-movement.dto.js';
 
 export class DepositMoney {
   constructor(
@@ -18,8 +18,7 @@ export class DepositMoney {
 export class DepositMoneyHandler implements ICommandHandler<DepositMoney, CommandResult> {
   constructor(private readonly writes: WritePath) {}
 
-  execute({ accountId, body: { amount, currency, description }, context }: DepositMoney): Promise<CommandResult> {
-    const data = { accountId, amount, currency, ...(description === undefined ? {} : { description }) };
-    return this.writes.handle(accountDecider, accountStreamId(accountId), { type: 'DepositMoney', data, metadata: decidedNow() }, context);
+  execute({ accountId, body, context }: DepositMoney): Promise<CommandResult> {
+    return this.writes.handle(accountDecider, accountStreamId(accountId), { type: 'DepositMoney', data: movementData(accountId, body), metadata: decidedNow() }, context);
   }
 }
