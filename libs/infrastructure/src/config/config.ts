@@ -69,6 +69,31 @@ export interface Config {
   readonly pgIdleInTransactionTimeoutMs: number;
   /** Longest a graceful stop may take before the process exits anyway. */
   readonly shutdownTimeoutMs: number;
+  /** Who is calling: bearer tokens from this OpenID Connect issuer, for this audience. */
+  readonly oidc: {
+    readonly issuer: string;
+    /** Where the signing keys are; discovered from the issuer when not set. */
+    readonly jwksUrl: string | null;
+    readonly audience: string;
+    readonly clockToleranceS: number;
+    /** The public client the CLI and the API docs get user tokens with (password grant). */
+    readonly cliClientId: string;
+  };
+  /** The payment saga's own identity: client credentials at the issuer. */
+  readonly paymentService: { readonly clientId: string; readonly clientSecret: string };
+  /** Storage shared by every replica's rate limits. */
+  readonly redisUrl: string;
+  /** Requests per caller (per address when unauthenticated) in each window; 0 turns a limit off. */
+  readonly rateLimits: {
+    readonly windowMs: number;
+    readonly commands: number;
+    readonly reads: number;
+    readonly searches: number;
+    readonly consistencyWaits: number;
+    readonly anonymous: number;
+  };
+  /** Origins allowed by CORS; empty: CORS is off. */
+  readonly corsOrigins: readonly string[];
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -96,6 +121,13 @@ class Reader {
 
   url(name: string, fallback: string): string {
     const value = this.text(name, fallback);
+    if (!URL.canParse(value)) this.problems.push(`${name} must be a URL, got "${value}"`);
+    return value;
+  }
+
+  optionalUrl(name: string): string | null {
+    const value = this.raw(name);
+    if (value === undefined) return null;
     if (!URL.canParse(value)) this.problems.push(`${name} must be a URL, got "${value}"`);
     return value;
   }
@@ -185,13 +217,43 @@ export const loadConfig = (env: Environment = process.env): Config => {
     pgLockTimeoutMs: read.int('PG_LOCK_TIMEOUT_MS', 10_000),
     pgIdleInTransactionTimeoutMs: read.int('PG_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 20_000, 1),
+    oidc: {
+      issuer: read.url('OIDC_ISSUER', 'http://127.0.0.1:8180/realms/ledger'),
+      jwksUrl: read.optionalUrl('OIDC_JWKS_URL'),
+      audience: read.text('OIDC_AUDIENCE', 'ledger-api'),
+      clockToleranceS: read.int('OIDC_CLOCK_TOLERANCE_S', 5, 0, 300),
+      cliClientId: read.text('OIDC_CLI_CLIENT_ID', 'ledger-cli'),
+    },
+    paymentService: {
+      clientId: read.text('PAYMENT_SERVICE_CLIENT_ID', 'payment-service'),
+      clientSecret: read.text('PAYMENT_SERVICE_CLIENT_SECRET', 'payment-service-dev-secret'),
+    },
+    redisUrl: read.url('REDIS_URL', 'redis://127.0.0.1:6379'),
+    rateLimits: {
+      windowMs: read.int('RATE_LIMIT_WINDOW_MS', 10_000, 100),
+      commands: read.int('RATE_LIMIT_COMMANDS', 1_000),
+      reads: read.int('RATE_LIMIT_READS', 2_000),
+      searches: read.int('RATE_LIMIT_SEARCHES', 200),
+      consistencyWaits: read.int('RATE_LIMIT_CONSISTENCY_WAITS', 200),
+      anonymous: read.int('RATE_LIMIT_ANONYMOUS', 100),
+    },
+    corsOrigins: read.list('CORS_ORIGINS', null, []),
   };
   if (config.kafkaMinInsyncReplicas > config.kafkaReplicationFactor) {
     read.problems.push(`KAFKA_MIN_INSYNC_REPLICAS (${config.kafkaMinInsyncReplicas}) must not exceed KAFKA_REPLICATION_FACTOR (${config.kafkaReplicationFactor})`);
   }
   if (!/^[A-Za-z0-9._-]{0,100}$/.test(config.kafkaTopicPrefix)) read.problems.push(`KAFKA_TOPIC_PREFIX may hold only letters, digits, '.', '_' and '-', got "${config.kafkaTopicPrefix}"`);
   if (read.problems.length) throw new ConfigError(read.problems);
-  return Object.freeze({ ...config, groupCommit: Object.freeze(config.groupCommit), kafkaBrokers: Object.freeze([...config.kafkaBrokers]), projections: Object.freeze([...config.projections]) });
+  return Object.freeze({
+    ...config,
+    oidc: Object.freeze(config.oidc),
+    paymentService: Object.freeze(config.paymentService),
+    rateLimits: Object.freeze(config.rateLimits),
+    corsOrigins: Object.freeze([...config.corsOrigins]),
+    groupCommit: Object.freeze(config.groupCommit),
+    kafkaBrokers: Object.freeze([...config.kafkaBrokers]),
+    projections: Object.freeze([...config.projections]),
+  });
 };
 
 /** For a process's entry point: the configuration, or one clear message and exit code 1. */
