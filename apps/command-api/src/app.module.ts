@@ -6,6 +6,7 @@ import { ConfigModule } from '#infra/nest/config.module';
 import { DatabaseModule } from '#infra/nest/database.module';
 import { EventStoreModule } from '#infra/nest/event-store.module';
 import { RelayModule } from '#infra/relay/relay.module';
+import { AuthModule } from '#infra/auth/auth.module';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { HealthController } from '#infra/http/health.controller';
 import { healthChecks } from './health/health-checks.provider.js';
@@ -24,6 +25,7 @@ export class AppModule {
         DatabaseModule,
         EventStoreModule.forRoot({ idempotencyWindowMs: config.idempotencyTtlMs }),
         CqrsModule.forRoot(),
+        AuthModule,
         RelayModule,
         AccountsModule,
         OrdersModule,

@@ -3,7 +3,11 @@ import type { CurrencyCode, MinorUnits } from './money.js';
 
 export type AccountOpened = DomainEvent<
   'AccountOpened',
-  { accountId: string; ownerName: string; currency: CurrencyCode; openedAt: string }
+  {
+    accountId: string; ownerName: string; currency: CurrencyCode; openedAt: string;
+    /** The subject of the token that opened it (schema 2); null for accounts opened before owners were recorded. */
+    ownerId: string | null;
+  }
 >;
 export type MoneyDeposited = DomainEvent<
   'MoneyDeposited',

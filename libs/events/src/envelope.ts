@@ -1,9 +1,16 @@
+/** The caller an event was appended for: the token's subject (`sub`) and the client it was issued to (`azp`). */
+export interface EventActor {
+  readonly subject: string;
+  readonly client: string | null;
+}
+
 /** Metadata carried by every stored event, on Kafka and in dead-letter topics. */
 export interface EventMetadata {
   readonly correlationId: string;
   readonly causationId: string | null;
   readonly traceparent?: string;
-  readonly actor?: string;
+  /** Who caused it: the token's subject and client (a plain string in events stored before identity). */
+  readonly actor?: EventActor | string;
   readonly idempotencyKey?: string;
 }
 

@@ -7,7 +7,7 @@ export type KnownEventType = KnownEvent['type'];
 
 /** The schema version each event type is written with today. */
 export const CURRENT_SCHEMA_VERSION: Readonly<Record<KnownEventType, number>> = {
-  AccountOpened: 1,
+  AccountOpened: 2,
   MoneyDeposited: 1,
   MoneyWithdrawn: 1,
   OrderCreated: 1,
@@ -47,7 +47,7 @@ const lineItems: Check = (d) => {
 };
 
 const SCHEMAS: Readonly<Record<KnownEventType, readonly Check[]>> = {
-  AccountOpened: [str('accountId'), str('ownerName'), currency, isoDate('openedAt')],
+  AccountOpened: [str('accountId'), str('ownerName'), currency, isoDate('openedAt'), nullableStr('ownerId')],
   MoneyDeposited: [str('accountId'), positive('amount'), currency, nullableStr('description'), isoDate('depositedAt'), optionalStr('refundOf')],
   MoneyWithdrawn: [str('accountId'), positive('amount'), currency, nullableStr('description'), isoDate('withdrawnAt'), optionalStr('orderId')],
   OrderCreated: [str('orderId'), str('customerId'), str('accountId'), currency, lineItems, positive('total'), isoDate('createdAt')],

@@ -9,8 +9,7 @@ export interface Upcaster {
 
 /**
  * Every stored shape stays readable: an envelope is upcast one version at a time until it reaches
- * `currentVersion`. No event has changed shape yet, so the project's registry is empty; the chain
- * is exercised by its unit test.
+ * `currentVersion`.
  */
 export class UpcasterChain {
   private readonly byKey = new Map<string, Upcaster>();
@@ -31,4 +30,7 @@ export class UpcasterChain {
   }
 }
 
-export const UPCASTERS: readonly Upcaster[] = [];
+export const UPCASTERS: readonly Upcaster[] = [
+  // Schema 2 records the account's owner; accounts opened before have none (no customer may act on them).
+  { type: 'AccountOpened', fromVersion: 1, upcast: (data) => ({ ...(data as object), ownerId: null }) },
+];

@@ -45,11 +45,19 @@ const resultAt = (streamId: string, event: StoredEvent | undefined, appended = 0
   appended,
 });
 
+/** Whose key it is: idempotency keys are scoped per caller, so one caller's key never answers another's. */
+const keyOwner = (metadata: EventMetadata): string | null => {
+  const { actor } = metadata;
+  if (actor === undefined) return null;
+  return typeof actor === 'string' ? actor : actor.subject;
+};
+
 const handledBefore = (history: readonly StoredEvent[], metadata: EventMetadata, now: string, windowMs: number | undefined): StoredEvent | undefined => {
   const key = metadata.idempotencyKey;
   if (key === undefined || windowMs === undefined) return undefined;
   const since = Date.parse(now) - windowMs;
-  return history.findLast((e) => e.metadata.idempotencyKey === key && Date.parse(e.occurredAt) >= since);
+  const owner = keyOwner(metadata);
+  return history.findLast((e) => e.metadata.idempotencyKey === key && keyOwner(e.metadata) === owner && Date.parse(e.occurredAt) >= since);
 };
 
 /** The events of this call that are in the stream after all, as its result; undefined when there are none. */

@@ -3,14 +3,15 @@ import {
   ConflictException, HttpException, Inject, Injectable, UnprocessableEntityException,
   type CallHandler, type ExecutionContext, type NestInterceptor, type OnApplicationBootstrap, type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
+import type { AuthenticatedRequest } from '#infra/auth/principal';
 import { catchError, from, mergeMap, switchMap, type Observable } from 'rxjs';
 import type { Config } from '#infra/config/config';
 import { createLogger } from '#infra/logging/logger';
 import { CONFIG } from '#infra/nest/config.module';
 import { clientGone } from '#infra/http/admission.middleware';
 import { errorResponse } from '../shared/http-errors.filter.js';
-import { InvalidHeaderError } from '../shared/command-context.js';
+import { callerOf, InvalidHeaderError } from '../shared/command-context.js';
 import { IdempotencyStore } from './idempotency.store.js';
 import { KeyWaiters } from './key-waiters.js';
 
@@ -30,6 +31,9 @@ const canonical = (value: unknown): string => {
   }
   return JSON.stringify(value) ?? 'null';
 };
+
+/** The stored key: the caller's subject and the key, apart by a character no key may hold. */
+export const scopedKey = (subject: string, key: string): string => `${subject} ${key}`;
 
 export const requestHash = (method: string, path: string, body: unknown): string =>
   createHash('sha256').update(`${method} ${path}\n${canonical(body)}`).digest('hex');
@@ -64,29 +68,31 @@ export class IdempotencyInterceptor implements NestInterceptor, OnApplicationBoo
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
-    const request = http.getRequest<Request>();
+    const request = http.getRequest<AuthenticatedRequest>();
     const key = request.header('idempotency-key');
     if (clientGone(request)) throw gone();
     if (request.method !== 'POST' || key === undefined) return next.handle();
     if (!KEY.test(key)) throw new InvalidHeaderError('Idempotency-Key must be 1 to 255 visible ASCII characters');
     const hash = requestHash(request.method, request.path, request.body);
-    return from(this.claim(key, hash)).pipe(
+    // Keys are scoped per caller: the same key from two callers is two keys.
+    const scoped = scopedKey(callerOf(request).subject, key);
+    return from(this.claim(scoped, hash)).pipe(
       switchMap((claim) => {
         if (claim.kind === 'replay') {
           http.getResponse<Response>().setHeader('Idempotent-Replayed', 'true');
           if (claim.status >= 400) throw new HttpException(claim.body as Record<string, unknown>, claim.status);
           return from([claim.body]);
         }
-        if (clientGone(request)) return from(this.store.release(key).then(() => Promise.reject(gone())));
+        if (clientGone(request)) return from(this.store.release(scoped).then(() => Promise.reject(gone())));
         return next.handle().pipe(
           mergeMap(async (body: unknown) => {
-            await this.store.complete(key, 201, body);
+            await this.store.complete(scoped, 201, body);
             return body;
           }),
           catchError(async (error: unknown) => {
             const answer = errorResponse(error);
-            if (isFinal(answer.statusCode)) await this.store.complete(key, answer.statusCode, answer);
-            else await this.store.release(key);
+            if (isFinal(answer.statusCode)) await this.store.complete(scoped, answer.statusCode, answer);
+            else await this.store.release(scoped);
             throw error;
           }),
         );

@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
+import type { Actor, DomainCommandMetadata } from '#domain';
 import type { EventMetadata } from '#events';
+import { principalOf, type AuthenticatedRequest, type Principal } from '#infra/auth/principal';
 
 /** What a command carries from its HTTP request into handleCommand and the events it appends. */
 export interface CommandContext {
+  /** Who asks: the deciders' rules are about this actor. */
+  readonly actor: Actor;
+  /** Stored on every event: the actor (subject and client), correlation, causation, trace, idempotency key. */
   readonly metadata: EventMetadata;
   /** From If-Match: the command is conditional. */
   readonly expectedRevision?: number;
@@ -26,14 +31,16 @@ export const parseIfMatch = (raw: string | undefined): number | undefined => {
   return Number(match[1]);
 };
 
-export const commandContext = (headers: Headers): CommandContext => {
+export const commandContext = (headers: Headers, caller: Principal): CommandContext => {
   const correlationId = header(headers, 'x-correlation-id')?.slice(0, 128) || randomUUID();
   const traceparent = header(headers, 'traceparent');
   const idempotencyKey = header(headers, 'idempotency-key');
   const expectedRevision = parseIfMatch(header(headers, 'if-match'));
   return {
     ...(expectedRevision === undefined ? {} : { expectedRevision }),
+    actor: { subject: caller.subject, roles: caller.roles },
     metadata: {
+      actor: { subject: caller.subject, client: caller.client },
       correlationId,
       causationId: null,
       ...(traceparent ? { traceparent: traceparent.slice(0, 128) } : {}),
@@ -42,8 +49,18 @@ export const commandContext = (headers: Headers): CommandContext => {
   };
 };
 
-/** The route parameter decorator: `@FromRequest() context: CommandContext`. */
-export const FromRequest = createParamDecorator((_: unknown, ctx: ExecutionContext): CommandContext => commandContext(ctx.switchToHttp().getRequest<Request>().headers));
+/** The verified caller; the authentication guard lets no request without one reach a command route. */
+export const callerOf = (request: AuthenticatedRequest): Principal => {
+  const caller = principalOf(request);
+  if (!caller) throw new Error('A command route was reached without an authenticated caller');
+  return caller;
+};
 
-/** The domain command's metadata: the time it is decided at. */
-export const decidedNow = (): { now: string } => ({ now: new Date().toISOString() });
+/** The route parameter decorator: `@FromRequest() context: CommandContext`. */
+export const FromRequest = createParamDecorator((_: unknown, ctx: ExecutionContext): CommandContext => {
+  const request = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+  return commandContext(request.headers, callerOf(request));
+});
+
+/** The domain command's metadata: the time it is decided at, and for whom. */
+export const decided = (context: CommandContext): DomainCommandMetadata => ({ now: new Date().toISOString(), actor: context.actor });

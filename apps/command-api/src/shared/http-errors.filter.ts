@@ -1,4 +1,4 @@
-import { DomainError, IllegalStateError, NotFoundError, ValidationError } from '#domain';
+import { DomainError, ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '#domain';
 import { WrongExpectedRevisionError } from '#eventsourcing';
 import { errorBody, type ErrorAnswers, type ErrorBody, type ErrorMapper } from '#infra/http/error-body';
 import { JsonErrorsFilter } from '#infra/http/json-errors.filter';
@@ -6,6 +6,7 @@ import { InvalidHeaderError } from './command-context.js';
 
 const fromDomain: ErrorMapper = (error) => {
   if (!(error instanceof DomainError)) return null;
+  if (error instanceof ForbiddenError) return { statusCode: 403, error: 'forbidden', code: error.code, message: error.message };
   if (error instanceof NotFoundError) return { statusCode: 404, error: 'not_found', code: error.code, message: error.message };
   if (error instanceof ValidationError) return { statusCode: 400, error: 'invalid_command', code: error.code, message: error.message };
   if (error instanceof IllegalStateError) return { statusCode: 422, error: 'rule_broken', code: error.code, message: error.message };

@@ -6,6 +6,7 @@ import type { EventStore } from '#eventsourcing';
 import { EVENT_STORE } from '#infra/nest/event-store.module';
 import { WritePath } from '#infra/nest/write-path';
 import type { Pool } from '#infra/postgres/pool';
+import { ServiceIdentity } from '#infra/auth/service-identity';
 import { PaymentSagaRepository } from './payment-saga.repository.js';
 import { PaymentSagaRunner } from './payment-saga.runner.js';
 import { PaymentSweeper } from './payment-sweeper.js';
@@ -18,7 +19,7 @@ import { PaymentSweeper } from './payment-sweeper.js';
       provide: PaymentSagaRunner,
       inject: [PaymentSagaRepository, WritePath, EVENT_STORE, CONFIG],
       useFactory: (sagas: PaymentSagaRepository, writes: WritePath, store: EventStore, config: Config) =>
-        new PaymentSagaRunner(sagas, writes, store, config.paymentTimeoutMs),
+        new PaymentSagaRunner(sagas, writes, store, config.paymentTimeoutMs, new ServiceIdentity(config.oidc, config.paymentService, 'payment-service')),
     },
     PaymentSweeper,
   ],

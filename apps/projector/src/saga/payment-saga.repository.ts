@@ -3,6 +3,8 @@ import type { Pool } from '#infra/postgres/pool';
 
 interface SagaRow {
   order_id: string;
+  /** Null in sagas started before customers were recorded: their payment is refused (not_account_owner). */
+  customer_id: string | null;
   account_id: string;
   amount: string;
   currency: string;
@@ -27,7 +29,7 @@ export class PaymentSagaRepository implements PaymentSagas {
     const row = (await this.pool.query<SagaRow>('SELECT * FROM payment_sagas WHERE order_id = $1', [orderId])).rows[0];
     if (!row) return { status: 'none' };
     return {
-      status: row.state, orderId: row.order_id, accountId: row.account_id, amount: Number(row.amount), currency: row.currency,
+      status: row.state, orderId: row.order_id, customerId: row.customer_id ?? '', accountId: row.account_id, amount: Number(row.amount), currency: row.currency,
       deadline: row.deadline.toISOString(), reason: row.reason,
     };
   }
@@ -36,11 +38,11 @@ export class PaymentSagaRepository implements PaymentSagas {
   async save(payment: Payment): Promise<void> {
     if (payment.status === 'none') return;
     await this.pool.query(
-      `INSERT INTO payment_sagas (order_id, account_id, amount, currency, state, reason, deadline)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO payment_sagas (order_id, account_id, amount, currency, state, reason, deadline, customer_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (order_id) DO UPDATE SET state = EXCLUDED.state, reason = EXCLUDED.reason, updated_at = now()
        WHERE payment_sagas.state <> 'refunded'`,
-      [payment.orderId, payment.accountId, payment.amount, payment.currency, payment.status, payment.reason, payment.deadline],
+      [payment.orderId, payment.accountId, payment.amount, payment.currency, payment.status, payment.reason, payment.deadline, payment.customerId],
     );
   }
 

@@ -1,6 +1,7 @@
 import { accountStreamId, orderStreamId, type EventEnvelope, type EventMetadata, type KnownEvent, type OrderCreated } from '#events';
-import { accountDecider, DomainError, orderDecider, paymentWorkflow, type Payment, type PaymentInput, type PaymentSend } from '#domain';
+import { accountDecider, DomainError, orderDecider, paymentWorkflow, type Actor, type Payment, type PaymentInput, type PaymentSend } from '#domain';
 import type { CommandResult, EventStore, Workflow } from '#eventsourcing';
+import type { Principal } from '#infra/auth/principal';
 import { nameBasedUuid } from '#infra/ids/name-based-uuid';
 import type { WritePath } from '#infra/nest/write-path';
 import type { PaymentSagas } from './payment-saga.repository.js';
@@ -8,6 +9,11 @@ import type { PaymentSagas } from './payment-saga.repository.js';
 /** An event the event store does not hold (another environment's, or forged): the saga does not act on it. */
 export class UnknownEventError extends Error {
   override name = 'UnknownEventError';
+}
+
+/** Who the saga acts as: the payment service's identity at the identity provider. */
+export interface SagaIdentity {
+  principal(): Promise<Principal>;
 }
 
 /** How often a saga command is decided again after losing a race with another writer. */
@@ -21,30 +27,35 @@ const MAX_ATTEMPTS = 20;
  * their events get ids derived from the order and the step (event ids are unique in the store).
  */
 export class PaymentSagaRunner {
-  private readonly workflow: Workflow<PaymentInput, Payment, PaymentSend>;
-
   constructor(
     private readonly sagas: PaymentSagas,
     private readonly writes: WritePath,
     private readonly store: EventStore,
-    timeoutMs: number,
+    private readonly timeoutMs: number,
+    private readonly identity: SagaIdentity,
     private readonly now: () => Date = () => new Date(),
-  ) {
-    this.workflow = paymentWorkflow(timeoutMs);
+  ) {}
+
+  /** The workflow acting as the payment service, and the actor its events record. */
+  private async acting(): Promise<{ workflow: Workflow<PaymentInput, Payment, PaymentSend>; actor: EventMetadata['actor'] }> {
+    const { subject, client, roles } = await this.identity.principal();
+    const actor: Actor = { subject, roles };
+    return { workflow: paymentWorkflow(this.timeoutMs, actor), actor: { subject, client } };
   }
 
   /** An order event, as the saga's consumer receives it. */
   async handle(event: EventEnvelope<KnownEvent>): Promise<void> {
     if (event.type !== 'OrderCreated' && event.type !== 'OrderCancelled') return;
     await this.assertStored(event);
-    const metadata: EventMetadata = { correlationId: event.metadata.correlationId, causationId: event.eventId, actor: 'payment-saga' };
+    const acting = await this.acting();
+    const metadata: EventMetadata = { correlationId: event.metadata.correlationId, causationId: event.eventId, actor: acting.actor };
     const at = this.now().toISOString();
     if (event.type === 'OrderCreated') {
       const order = (event as EventEnvelope<OrderCreated>).data;
-      await this.run(order.orderId, { type: 'OrderCreated', order, at }, metadata);
+      await this.run(acting.workflow, order.orderId, { type: 'OrderCreated', order, at }, metadata);
     } else if (event.type === 'OrderCancelled') {
       const { orderId } = event.data as { orderId: string };
-      await this.run(orderId, { type: 'OrderCancelled', orderId, at }, metadata);
+      await this.run(acting.workflow, orderId, { type: 'OrderCancelled', orderId, at }, metadata);
     }
   }
 
@@ -60,19 +71,21 @@ export class PaymentSagaRunner {
   async cancelOverdue(): Promise<number> {
     const now = this.now();
     const overdue = await this.sagas.overdue(now);
+    if (!overdue.length) return 0;
+    const { workflow, actor } = await this.acting();
     for (const orderId of overdue) {
-      await this.run(orderId, { type: 'PaymentOverdue', orderId, at: now.toISOString() }, { correlationId: orderId, causationId: null, actor: 'payment-saga' });
+      await this.run(workflow, orderId, { type: 'PaymentOverdue', orderId, at: now.toISOString() }, { correlationId: orderId, causationId: null, actor });
     }
     return overdue.length;
   }
 
-  private async run(orderId: string, first: PaymentInput, metadata: EventMetadata): Promise<void> {
+  private async run(workflow: Workflow<PaymentInput, Payment, PaymentSend>, orderId: string, first: PaymentInput, metadata: EventMetadata): Promise<void> {
     let state = await this.sagas.load(orderId);
     const inputs = [first];
     for (let input = inputs.shift(); input; input = inputs.shift()) {
-      const sends = this.workflow.decide(input, state);
+      const sends = workflow.decide(input, state);
       for (const send of sends) inputs.push(await this.send(orderId, send, metadata));
-      const next = this.workflow.evolve(state, input);
+      const next = workflow.evolve(state, input);
       if (next !== state) await this.sagas.save(next);
       state = next;
     }

@@ -1,9 +1,16 @@
-import type { Command } from '#eventsourcing';
+import type { DomainCommand } from '../shared/actor.js';
 
-export type OpenAccount = Command<'OpenAccount', { accountId: string; ownerName: string; currency: string }>;
+/** The account's owner is the actor who opens it. */
+export type OpenAccount = DomainCommand<'OpenAccount', { accountId: string; ownerName: string; currency: string }>;
 /** `refundOf`: the deposit refunds that order's payment (once). */
-export type DepositMoney = Command<'DepositMoney', { accountId: string; amount: number; currency: string; description?: string; refundOf?: string }>;
-/** `orderId`: the withdrawal pays that order (once). */
-export type WithdrawMoney = Command<'WithdrawMoney', { accountId: string; amount: number; currency: string; description?: string; orderId?: string }>;
+export type DepositMoney = DomainCommand<'DepositMoney', { accountId: string; amount: number; currency: string; description?: string; refundOf?: string }>;
+/**
+ * `orderId`: the withdrawal pays that order (once), for `customerId`, the order's customer, who
+ * must own the account.
+ */
+export type WithdrawMoney = DomainCommand<
+  'WithdrawMoney',
+  { accountId: string; amount: number; currency: string; description?: string; orderId?: string; customerId?: string }
+>;
 
 export type AccountCommand = OpenAccount | DepositMoney | WithdrawMoney;

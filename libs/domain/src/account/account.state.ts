@@ -5,6 +5,8 @@ export type Account =
   | {
       readonly status: 'Open';
       readonly accountId: string;
+      /** The subject who opened it; null for accounts opened before owners were recorded. */
+      readonly ownerId: string | null;
       readonly currency: string;
       readonly balance: number;
       /** Orders this account has paid, and those of them refunded: payments and refunds happen once. */
@@ -19,7 +21,7 @@ const adding = (set: ReadonlySet<string>, id: string | null | undefined): Readon
 export const evolveAccount = (state: Account, event: AccountEvent): Account => {
   switch (event.type) {
     case 'AccountOpened':
-      return { status: 'Open', accountId: event.data.accountId, currency: event.data.currency, balance: 0, paidOrders: new Set(), refundedOrders: new Set() };
+      return { status: 'Open', accountId: event.data.accountId, ownerId: event.data.ownerId, currency: event.data.currency, balance: 0, paidOrders: new Set(), refundedOrders: new Set() };
     case 'MoneyDeposited':
       return state.status === 'Open'
         ? { ...state, balance: state.balance + event.data.amount, refundedOrders: adding(state.refundedOrders, event.data.refundOf) }

@@ -1,4 +1,4 @@
-import type { Command } from '#eventsourcing';
+import type { DomainCommand } from '../shared/actor.js';
 
 export interface LineItemInput {
   readonly sku: string;
@@ -7,16 +7,20 @@ export interface LineItemInput {
   readonly unitPrice: number;
 }
 
-export type CreateOrder = Command<
+/**
+ * `accountOwnerId`: the owner of `accountId` as the write side knows it when the order is placed
+ * (null when there is no such account); the payment saga checks it again when it pays.
+ */
+export type CreateOrder = DomainCommand<
   'CreateOrder',
-  { orderId: string; customerId: string; accountId: string; currency: string; items: readonly LineItemInput[] }
+  { orderId: string; customerId: string; accountId: string; accountOwnerId: string | null; currency: string; items: readonly LineItemInput[] }
 >;
 /** `unlessPaid`: the payment saga's timeout, which must not cancel an order that got paid. */
-export type CancelOrder = Command<'CancelOrder', { orderId: string; reason: string; unlessPaid?: boolean }>;
-export type ShipOrder = Command<'ShipOrder', { orderId: string }>;
+export type CancelOrder = DomainCommand<'CancelOrder', { orderId: string; reason: string; unlessPaid?: boolean }>;
+export type ShipOrder = DomainCommand<'ShipOrder', { orderId: string }>;
 /** The payment saga withdrew the order's total from its account. */
-export type MarkOrderPaid = Command<'MarkOrderPaid', { orderId: string }>;
+export type MarkOrderPaid = DomainCommand<'MarkOrderPaid', { orderId: string }>;
 /** The payment saga gave a cancelled order's payment back. */
-export type RecordOrderRefund = Command<'RecordOrderRefund', { orderId: string }>;
+export type RecordOrderRefund = DomainCommand<'RecordOrderRefund', { orderId: string }>;
 
 export type OrderCommand = CreateOrder | CancelOrder | ShipOrder | MarkOrderPaid | RecordOrderRefund;

@@ -1,6 +1,7 @@
 import type { OrderCancelled, OrderCreated, OrderEvent, OrderPaid, OrderRefunded, OrderShipped } from '#events';
 import type { Decider } from '#eventsourcing';
-import { IllegalStateError, NotFoundError, ValidationError } from '../shared/errors.js';
+import { hasRole, requireRole, type Actor } from '../shared/actor.js';
+import { ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { assertCurrency } from '../shared/money.rules.js';
 import type { CancelOrder, CreateOrder, MarkOrderPaid, OrderCommand, RecordOrderRefund, ShipOrder } from './order.commands.js';
 import { evolveOrder, initialOrder, type Order } from './order.state.js';
@@ -13,7 +14,32 @@ const lineTotal = (quantity: number, unitPrice: number, index: number): number =
   return quantity * unitPrice;
 };
 
+type Placed = Exclude<Order, { status: 'None' }>;
+
+const placedOrderOf = (state: Order, orderId: string): Placed => {
+  if (state.status === 'None') throw new NotFoundError('Order', orderId);
+  return state;
+};
+
+/** The order, if the actor is its customer or the payment saga; to other customers it does not exist. */
+const ownOrderOf = (state: Order, orderId: string, actor: Actor): Placed => {
+  const order = placedOrderOf(state, orderId);
+  if (hasRole(actor, 'payment-service')) return order;
+  requireRole(actor, ['customer'], 'cancel orders');
+  if (order.customerId !== actor.subject) throw new NotFoundError('Order', orderId);
+  return order;
+};
+
+/** A customer orders for themselves, paying from an account of their own. */
+const assertPlacedByOwner = (cmd: CreateOrder): void => {
+  const { actor } = cmd.metadata;
+  requireRole(actor, ['customer'], 'place orders');
+  if (cmd.data.customerId !== actor.subject) throw new ForbiddenError('customerId must be your own id (the subject of your token), or be left out', 'customer_mismatch');
+  if (cmd.data.accountOwnerId !== actor.subject) throw new IllegalStateError('unknown_account', `accountId ${cmd.data.accountId} is not an open account of yours`);
+};
+
 export const create = (cmd: CreateOrder, state: Order): OrderCreated => {
+  assertPlacedByOwner(cmd);
   if (state.status !== 'None') throw new IllegalStateError('order_already_exists', `Order ${cmd.data.orderId} already exists`);
   const { items } = cmd.data;
   if (items.length < 1 || items.length > MAX_LINE_ITEMS) {
@@ -38,14 +64,15 @@ export const create = (cmd: CreateOrder, state: Order): OrderCreated => {
 };
 
 export const cancel = (cmd: CancelOrder, state: Order): OrderCancelled[] => {
-  if (state.status === 'None') throw new NotFoundError('Order', cmd.data.orderId);
-  if (cmd.data.unlessPaid && (state.paid || state.status !== 'Created')) return [];
-  if (state.status === 'Shipped') throw new IllegalStateError('order_already_shipped', 'A shipped order cannot be cancelled');
-  if (state.status === 'Cancelled') throw new IllegalStateError('order_already_cancelled', 'The order is already cancelled');
-  return [{ type: 'OrderCancelled', data: { orderId: state.orderId, reason: cmd.data.reason, cancelledAt: cmd.metadata.now } }];
+  const order = ownOrderOf(state, cmd.data.orderId, cmd.metadata.actor);
+  if (cmd.data.unlessPaid && (order.paid || order.status !== 'Created')) return [];
+  if (order.status === 'Shipped') throw new IllegalStateError('order_already_shipped', 'A shipped order cannot be cancelled');
+  if (order.status === 'Cancelled') throw new IllegalStateError('order_already_cancelled', 'The order is already cancelled');
+  return [{ type: 'OrderCancelled', data: { orderId: order.orderId, reason: cmd.data.reason, cancelledAt: cmd.metadata.now } }];
 };
 
 export const ship = (cmd: ShipOrder, state: Order): OrderShipped => {
+  requireRole(cmd.metadata.actor, ['operator'], 'ship orders');
   if (state.status === 'None') throw new NotFoundError('Order', cmd.data.orderId);
   if (state.status === 'Cancelled') throw new IllegalStateError('order_cancelled', 'A cancelled order cannot ship');
   if (state.status === 'Shipped') throw new IllegalStateError('order_already_shipped', 'The order has already shipped');
@@ -54,6 +81,7 @@ export const ship = (cmd: ShipOrder, state: Order): OrderShipped => {
 };
 
 export const markPaid = (cmd: MarkOrderPaid, state: Order): OrderPaid[] => {
+  requireRole(cmd.metadata.actor, ['payment-service'], 'mark orders paid');
   if (state.status === 'None') throw new NotFoundError('Order', cmd.data.orderId);
   if (state.paid) return []; // paid already: a retry changes nothing
   if (state.status === 'Cancelled') throw new IllegalStateError('order_cancelled', 'A cancelled order is not paid; its payment is refunded');
@@ -61,6 +89,7 @@ export const markPaid = (cmd: MarkOrderPaid, state: Order): OrderPaid[] => {
 };
 
 export const recordRefund = (cmd: RecordOrderRefund, state: Order): OrderRefunded[] => {
+  requireRole(cmd.metadata.actor, ['payment-service'], 'record refunds');
   if (state.status === 'None') throw new NotFoundError('Order', cmd.data.orderId);
   if (state.refunded) return [];
   if (state.status !== 'Cancelled') throw new IllegalStateError('order_not_cancelled', 'Only a cancelled order is refunded');

@@ -5,6 +5,7 @@ export type Order =
   | {
       readonly status: 'Created' | 'Cancelled' | 'Shipped';
       readonly orderId: string;
+      readonly customerId: string;
       readonly accountId: string;
       readonly currency: string;
       readonly total: number;
@@ -16,8 +17,8 @@ export const initialOrder: Order = { status: 'None' };
 
 export const evolveOrder = (state: Order, event: OrderEvent): Order => {
   if (event.type === 'OrderCreated') {
-    const { orderId, accountId, currency, total } = event.data;
-    return { status: 'Created', orderId, accountId, currency, total, paid: false, refunded: false };
+    const { orderId, customerId, accountId, currency, total } = event.data;
+    return { status: 'Created', orderId, customerId, accountId, currency, total, paid: false, refunded: false };
   }
   if (state.status === 'None') return state;
   switch (event.type) {

@@ -2,6 +2,7 @@ import type { OrderCreated } from '#events';
 import type { Workflow } from '#eventsourcing';
 import type { AccountCommand } from '../account/account.commands.js';
 import type { OrderCommand } from '../order/order.commands.js';
+import type { Actor } from '../shared/actor.js';
 import { IllegalStateError } from '../shared/errors.js';
 
 /** The commands the payment saga sends, each a step with a name its event ids derive from. */
@@ -19,6 +20,8 @@ export type Payment =
   | {
       readonly status: PaymentStatus;
       readonly orderId: string;
+      /** The order's customer, who must own the account it is paid from. */
+      readonly customerId: string;
       readonly accountId: string;
       readonly amount: number;
       readonly currency: string;
@@ -44,25 +47,36 @@ export type PaymentSend =
 
 type Started = Exclude<Payment, { status: 'none' }>;
 
-const toAccount = (step: PaymentStep, at: string, command: Omit<AccountCommand, 'metadata'>): PaymentSend =>
-  ({ step, to: 'account', command: { ...command, metadata: { now: at } } }) as PaymentSend;
-const toOrder = (step: PaymentStep, at: string, command: Omit<OrderCommand, 'metadata'>): PaymentSend =>
-  ({ step, to: 'order', command: { ...command, metadata: { now: at } } }) as PaymentSend;
+/** When a command is decided, and for whom: the payment service. */
+interface Sending {
+  readonly at: string;
+  readonly actor: Actor;
+}
 
-const pay = (p: Started, at: string): PaymentSend =>
-  toAccount('pay', at, { type: 'WithdrawMoney', data: { accountId: p.accountId, amount: p.amount, currency: p.currency, orderId: p.orderId, description: `Payment of order ${p.orderId}` } });
-const refund = (p: Started, at: string): PaymentSend =>
-  toAccount('refund', at, { type: 'DepositMoney', data: { accountId: p.accountId, amount: p.amount, currency: p.currency, refundOf: p.orderId, description: `Refund of order ${p.orderId}` } });
-const markPaid = (p: Started, at: string): PaymentSend => toOrder('mark-paid', at, { type: 'MarkOrderPaid', data: { orderId: p.orderId } });
-const recordRefund = (p: Started, at: string): PaymentSend => toOrder('record-refund', at, { type: 'RecordOrderRefund', data: { orderId: p.orderId } });
-const cancelUnpaid = (step: 'cancel-unpaid' | 'timeout', p: Started, at: string, reason: string): PaymentSend =>
-  toOrder(step, at, { type: 'CancelOrder', data: { orderId: p.orderId, reason, unlessPaid: true } });
-const timeOut = (p: Started, at: string): PaymentSend => cancelUnpaid('timeout', p, at, 'payment timed out');
+const toAccount = (step: PaymentStep, { at, actor }: Sending, command: Omit<AccountCommand, 'metadata'>): PaymentSend =>
+  ({ step, to: 'account', command: { ...command, metadata: { now: at, actor } } }) as PaymentSend;
+const toOrder = (step: PaymentStep, { at, actor }: Sending, command: Omit<OrderCommand, 'metadata'>): PaymentSend =>
+  ({ step, to: 'order', command: { ...command, metadata: { now: at, actor } } }) as PaymentSend;
+
+/** The withdrawal names the order's customer: the account refuses it unless that customer owns it. */
+const pay = (p: Started, s: Sending): PaymentSend =>
+  toAccount('pay', s, {
+    type: 'WithdrawMoney',
+    data: { accountId: p.accountId, amount: p.amount, currency: p.currency, orderId: p.orderId, customerId: p.customerId, description: `Payment of order ${p.orderId}` },
+  });
+const refund = (p: Started, s: Sending): PaymentSend =>
+  toAccount('refund', s, { type: 'DepositMoney', data: { accountId: p.accountId, amount: p.amount, currency: p.currency, refundOf: p.orderId, description: `Refund of order ${p.orderId}` } });
+const markPaid = (p: Started, s: Sending): PaymentSend => toOrder('mark-paid', s, { type: 'MarkOrderPaid', data: { orderId: p.orderId } });
+const recordRefund = (p: Started, s: Sending): PaymentSend => toOrder('record-refund', s, { type: 'RecordOrderRefund', data: { orderId: p.orderId } });
+const cancelUnpaid = (step: 'cancel-unpaid' | 'timeout', p: Started, s: Sending, reason: string): PaymentSend =>
+  toOrder(step, s, { type: 'CancelOrder', data: { orderId: p.orderId, reason, unlessPaid: true } });
+const timeOut = (p: Started, s: Sending): PaymentSend => cancelUnpaid('timeout', p, s, 'payment timed out');
 
 /** The deadline runs from when the saga hears of the order, so a lag in the pipeline does not cancel orders. */
 const started = (order: OrderCreated['data'], at: string, timeoutMs: number): Started => ({
   status: 'awaiting_payment',
   orderId: order.orderId,
+  customerId: order.customerId,
   accountId: order.accountId,
   amount: order.total,
   currency: order.currency,
@@ -78,21 +92,22 @@ const cannotGoOn = (step: PaymentStep, code: string): never => {
 };
 
 /** What a command's outcome leads to. */
-const next = (input: Extract<PaymentInput, { type: 'Done' | 'Refused' }>, p: Started): PaymentSend[] => {
+const next = (input: Extract<PaymentInput, { type: 'Done' | 'Refused' }>, p: Started, actor: Actor): PaymentSend[] => {
+  const s = { at: input.at, actor };
   if (input.type === 'Refused') {
-    if (input.step === 'pay') return [cancelUnpaid('cancel-unpaid', p, input.at, `payment failed: ${input.code}`)];
-    if (input.step === 'mark-paid' && input.code === 'order_cancelled') return [refund(p, input.at)]; // cancelled while being paid
+    if (input.step === 'pay') return [cancelUnpaid('cancel-unpaid', p, s, `payment failed: ${input.code}`)];
+    if (input.step === 'mark-paid' && input.code === 'order_cancelled') return [refund(p, s)]; // cancelled while being paid
     if (input.step === 'refund') return []; // never paid: nothing to give back; or refused: refund_failed
     return cannotGoOn(input.step, input.code);
   }
   switch (input.step) {
     case 'pay':
-      return [markPaid(p, input.at)];
+      return [markPaid(p, s)];
     case 'timeout':
       // Not cancelled: the order is paid, or someone else cancelled it. Marking it paid tells which.
-      return input.appended > 0 ? [refund(p, input.at)] : [markPaid(p, input.at)];
+      return input.appended > 0 ? [refund(p, s)] : [markPaid(p, s)];
     case 'refund':
-      return [recordRefund(p, input.at)];
+      return [recordRefund(p, s)];
     case 'mark-paid':
     case 'cancel-unpaid':
     case 'record-refund':
@@ -110,9 +125,10 @@ const next = (input: Extract<PaymentInput, { type: 'Done' | 'Refused' }>, p: Sta
  * reason. An order cancelled after it was paid gets its money back (the compensation), and so does
  * one cancelled while it was being paid. A payment not done by the deadline cancels the order, and
  * a payment that went through anyway is given back. Every command is safe to send again: the
- * account and the order refuse to pay, refund or mark anything twice.
+ * account and the order refuse to pay, refund or mark anything twice. Its commands are sent as
+ * `actor`, the payment service; the account checks that the order's customer owns it.
  */
-export const paymentWorkflow = (timeoutMs: number): Workflow<PaymentInput, Payment, PaymentSend> => ({
+export const paymentWorkflow = (timeoutMs: number, actor: Actor): Workflow<PaymentInput, Payment, PaymentSend> => ({
   initialState: { status: 'none' },
 
   decide: (input, state) => {
@@ -120,15 +136,16 @@ export const paymentWorkflow = (timeoutMs: number): Workflow<PaymentInput, Payme
       case 'OrderCreated': {
         if (state.status !== 'none' && state.status !== 'awaiting_payment') return []; // settled already: a redelivery
         const p = state.status === 'none' ? started(input.order, input.at, timeoutMs) : state;
-        return Date.parse(input.at) > Date.parse(p.deadline) ? [timeOut(p, input.at)] : [pay(p, input.at)];
+        const s = { at: input.at, actor };
+        return Date.parse(input.at) > Date.parse(p.deadline) ? [timeOut(p, s)] : [pay(p, s)];
       }
       case 'OrderCancelled':
-        return state.status === 'none' || state.status === 'refunded' ? [] : [refund(state, input.at)];
+        return state.status === 'none' || state.status === 'refunded' ? [] : [refund(state, { at: input.at, actor })];
       case 'PaymentOverdue':
-        return state.status === 'awaiting_payment' ? [timeOut(state, input.at)] : [];
+        return state.status === 'awaiting_payment' ? [timeOut(state, { at: input.at, actor })] : [];
       case 'Done':
       case 'Refused':
-        return state.status === 'none' ? [] : next(input, state);
+        return state.status === 'none' ? [] : next(input, state, actor);
       default: {
         const unknown: never = input;
         return unknown;

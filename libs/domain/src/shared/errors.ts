@@ -15,7 +15,17 @@ export class ValidationError extends DomainError {}
 /** The command is well formed but the aggregate's state forbids it. */
 export class IllegalStateError extends DomainError {}
 
-/** The command targets an aggregate that does not exist. */
+/** The actor's role does not allow the command, whatever its target (403). */
+export class ForbiddenError extends DomainError {
+  constructor(message: string, code = 'forbidden') {
+    super(code, message);
+  }
+}
+
+/**
+ * The command targets an aggregate that does not exist, or one the actor may not see: both answer
+ * the same, so ids cannot be probed.
+ */
 export class NotFoundError extends DomainError {
   constructor(what: string, id: string) {
     super('not_found', `${what} ${id} does not exist`);

@@ -22,7 +22,9 @@ export interface Principal {
 export type Authentication =
   | { readonly kind: 'authenticated'; readonly principal: Principal }
   | { readonly kind: 'anonymous' }
-  | { readonly kind: 'rejected'; readonly reason: string };
+  | { readonly kind: 'rejected'; readonly reason: string }
+  /** The token could not be checked: the provider's keys are out of reach (503, not 401). */
+  | { readonly kind: 'unavailable'; readonly reason: string };
 
 export interface AuthenticatedRequest extends Request {
   authentication?: Authentication;

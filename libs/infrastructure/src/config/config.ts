@@ -72,8 +72,9 @@ export interface Config {
   /** Who is calling: bearer tokens from this OpenID Connect issuer, for this audience. */
   readonly oidc: {
     readonly issuer: string;
-    /** Where the signing keys are; discovered from the issuer when not set. */
+    /** Where the signing keys are, and where services get tokens; discovered from the issuer when not set. */
     readonly jwksUrl: string | null;
+    readonly tokenUrl: string | null;
     readonly audience: string;
     readonly clockToleranceS: number;
     /** The public client the CLI and the API docs get user tokens with (password grant). */
@@ -220,6 +221,7 @@ export const loadConfig = (env: Environment = process.env): Config => {
     oidc: {
       issuer: read.url('OIDC_ISSUER', 'http://127.0.0.1:8180/realms/ledger'),
       jwksUrl: read.optionalUrl('OIDC_JWKS_URL'),
+      tokenUrl: read.optionalUrl('OIDC_TOKEN_URL'),
       audience: read.text('OIDC_AUDIENCE', 'ledger-api'),
       clockToleranceS: read.int('OIDC_CLOCK_TOLERANCE_S', 5, 0, 300),
       cliClientId: read.text('OIDC_CLI_CLIENT_ID', 'ledger-cli'),

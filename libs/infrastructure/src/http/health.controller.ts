@@ -1,4 +1,5 @@
 import { Controller, Get, HttpException, Inject } from '@nestjs/common';
+import { Public } from '../auth/authenticated.guard.js';
 import { HEALTH_CHECKS, healthAnswer, type HealthCheck, type NamedResult } from './health.check.js';
 
 /**
@@ -6,6 +7,7 @@ import { HEALTH_CHECKS, healthAnswer, type HealthCheck, type NamedResult } from 
  * 503 otherwise, naming what fails. Liveness, `GET /health/live`: 200 while the process serves
  * HTTP at all; a dependency that is down makes an app unready, never dead (restarting it would not help).
  */
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(@Inject(HEALTH_CHECKS) private readonly checks: readonly HealthCheck[]) {}

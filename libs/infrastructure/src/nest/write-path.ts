@@ -25,6 +25,12 @@ export class WritePath {
     @Inject(WRITE_DEFAULTS) private readonly defaults: WriteDefaults,
   ) {}
 
+  /** The state a decider folds from the stream as it is now: for a command that needs a fact of another aggregate. */
+  async stateOf<E extends KnownEvent, S>(decider: Pick<Decider<Command, E, S>, 'evolve' | 'initialState'>, streamId: string): Promise<S> {
+    const codec = knownEventCodec<E>();
+    return (await this.store.readStream(streamId)).reduce((state, event) => decider.evolve(state, codec.decode(event)), decider.initialState);
+  }
+
   handle<C extends Command, E extends KnownEvent, S>(decider: Decider<C, E, S>, streamId: string, command: C, options: WriteOptions<E>): Promise<CommandResult> {
     // One command at a time per stream in this process: a 409 is left for writers in other processes.
     return this.queue.run(streamId, () =>

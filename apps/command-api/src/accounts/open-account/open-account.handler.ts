@@ -3,7 +3,7 @@ import { accountStreamId } from '#events';
 import { accountDecider } from '#domain';
 import type { CommandResult } from '#eventsourcing';
 import { WritePath } from '#infra/nest/write-path';
-import { decidedNow, type CommandContext } from '../../shared/command-context.js';
+import { decided, type CommandContext } from '../../shared/command-context.js';
 import type { OpenAccountDto } from './open-account.dto.js';
 
 export class OpenAccount {
@@ -20,6 +20,6 @@ export class OpenAccountHandler implements ICommandHandler<OpenAccount, CommandR
 
   execute({ accountId, body, context }: OpenAccount): Promise<CommandResult> {
     const { ownerName, currency } = body;
-    return this.writes.handle(accountDecider, accountStreamId(accountId), { type: 'OpenAccount', data: { accountId, ownerName, currency }, metadata: decidedNow() }, context);
+    return this.writes.handle(accountDecider, accountStreamId(accountId), { type: 'OpenAccount', data: { accountId, ownerName, currency }, metadata: decided(context) }, context);
   }
 }

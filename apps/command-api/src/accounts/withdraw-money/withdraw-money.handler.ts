@@ -3,7 +3,7 @@ import { accountStreamId } from '#events';
 import { accountDecider } from '#domain';
 import type { CommandResult } from '#eventsourcing';
 import { WritePath } from '#infra/nest/write-path';
-import { decidedNow, type CommandContext } from '../../shared/command-context.js';
+import { decided, type CommandContext } from '../../shared/command-context.js';
 import { movementData, type MoneyMovementDto } from '../money-movement.dto.js';
 
 export class WithdrawMoney {
@@ -19,6 +19,6 @@ export class WithdrawMoneyHandler implements ICommandHandler<WithdrawMoney, Comm
   constructor(private readonly writes: WritePath) {}
 
   execute({ accountId, body, context }: WithdrawMoney): Promise<CommandResult> {
-    return this.writes.handle(accountDecider, accountStreamId(accountId), { type: 'WithdrawMoney', data: movementData(accountId, body), metadata: decidedNow() }, context);
+    return this.writes.handle(accountDecider, accountStreamId(accountId), { type: 'WithdrawMoney', data: movementData(accountId, body), metadata: decided(context) }, context);
   }
 }

@@ -3,7 +3,7 @@ import { orderStreamId } from '#events';
 import { orderDecider } from '#domain';
 import type { CommandResult } from '#eventsourcing';
 import { WritePath } from '#infra/nest/write-path';
-import { decidedNow, type CommandContext } from '../../shared/command-context.js';
+import { decided, type CommandContext } from '../../shared/command-context.js';
 import type { CancelOrderDto } from './cancel-order.dto.js';
 
 export class CancelOrder {
@@ -19,6 +19,6 @@ export class CancelOrderHandler implements ICommandHandler<CancelOrder, CommandR
   constructor(private readonly writes: WritePath) {}
 
   execute({ orderId, body: { reason }, context }: CancelOrder): Promise<CommandResult> {
-    return this.writes.handle(orderDecider, orderStreamId(orderId), { type: 'CancelOrder', data: { orderId, reason }, metadata: decidedNow() }, context);
+    return this.writes.handle(orderDecider, orderStreamId(orderId), { type: 'CancelOrder', data: { orderId, reason }, metadata: decided(context) }, context);
   }
 }

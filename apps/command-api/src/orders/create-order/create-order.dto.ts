@@ -4,6 +4,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsInt,
+  IsOptional,
   IsPositive,
   IsString,
   IsUUID,
@@ -38,10 +39,12 @@ export class LineItemDto {
 }
 
 export class CreateOrderDto {
+  /** The caller's own id (the token's subject), or left out: the order is always the caller's. */
+  @IsOptional()
   @IsString()
   @IsNotBlank()
   @MaxLength(100)
-  customerId!: string;
+  customerId?: string;
 
   @IsUUID()
   accountId!: string;

@@ -1,9 +1,9 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { orderStreamId } from '#events';
-import { orderDecider } from '#domain';
+import { accountStreamId, orderStreamId } from '#events';
+import { accountDecider, orderDecider } from '#domain';
 import type { CommandResult } from '#eventsourcing';
 import { WritePath } from '#infra/nest/write-path';
-import { decidedNow, type CommandContext } from '../../shared/command-context.js';
+import { decided, type CommandContext } from '../../shared/command-context.js';
 import type { CreateOrderDto } from './create-order.dto.js';
 
 export class CreateOrder {
@@ -14,12 +14,24 @@ export class CreateOrder {
   ) {}
 }
 
+/**
+ * Places an order for the caller. The order decider refuses an account the caller does not own, so
+ * the handler looks up the account's owner first (the payment saga checks it again when it pays).
+ */
 @CommandHandler(CreateOrder)
 export class CreateOrderHandler implements ICommandHandler<CreateOrder, CommandResult> {
   constructor(private readonly writes: WritePath) {}
 
-  execute({ orderId, body: { customerId, accountId, currency, items }, context }: CreateOrder): Promise<CommandResult> {
-    const data = { orderId, customerId, accountId, currency, items };
-    return this.writes.handle(orderDecider, orderStreamId(orderId), { type: 'CreateOrder', data, metadata: decidedNow() }, context);
+  async execute({ orderId, body: { customerId, accountId, currency, items }, context }: CreateOrder): Promise<CommandResult> {
+    const account = await this.writes.stateOf(accountDecider, accountStreamId(accountId));
+    const data = {
+      orderId,
+      customerId: customerId ?? context.actor.subject,
+      accountId,
+      accountOwnerId: account.status === 'Open' ? account.ownerId : null,
+      currency,
+      items,
+    };
+    return this.writes.handle(orderDecider, orderStreamId(orderId), { type: 'CreateOrder', data, metadata: decided(context) }, context);
   }
 }

@@ -3,7 +3,7 @@ import { orderStreamId } from '#events';
 import { orderDecider } from '#domain';
 import type { CommandResult } from '#eventsourcing';
 import { WritePath } from '#infra/nest/write-path';
-import { decidedNow, type CommandContext } from '../../shared/command-context.js';
+import { decided, type CommandContext } from '../../shared/command-context.js';
 
 export class ShipOrder {
   constructor(
@@ -17,6 +17,6 @@ export class ShipOrderHandler implements ICommandHandler<ShipOrder, CommandResul
   constructor(private readonly writes: WritePath) {}
 
   execute({ orderId, context }: ShipOrder): Promise<CommandResult> {
-    return this.writes.handle(orderDecider, orderStreamId(orderId), { type: 'ShipOrder', data: { orderId }, metadata: decidedNow() }, context);
+    return this.writes.handle(orderDecider, orderStreamId(orderId), { type: 'ShipOrder', data: { orderId }, metadata: decided(context) }, context);
   }
 }
