@@ -59,7 +59,7 @@ export function* generateEvents(count: number, seed = 1): Generator<GeneratedEve
     if (accounts.length < 20 || roll < 0.03) {
       const account: Account = { id: randomUUID(), revision: 0, balance: 0 };
       accounts.push(account);
-      yield event(accountStreamId(account.id), 0, { type: 'AccountOpened', data: { accountId: account.id, ownerName: `Owner ${accounts.length}`, currency: 'EUR', openedAt: at } });
+      yield event(accountStreamId(account.id), 0, { type: 'AccountOpened', data: { accountId: account.id, ownerName: `Owner ${accounts.length}`, currency: 'EUR', openedAt: at, ownerId: `owner-${accounts.length}` } });
     } else if (roll < 0.35) {
       const account = pick(accounts);
       const amount = 1000 + Math.floor(random() * 50_000);

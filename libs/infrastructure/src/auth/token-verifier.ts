@@ -6,7 +6,7 @@ import { ROLES, type Principal, type Role } from './principal.js';
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 /** How long a key set is trusted before it is fetched again, and the least time between two fetches for an unknown key id. */
 const JWKS_MAX_AGE_MS = 10 * 60_000;
-const JWKS_COOLDOWN_MS = 30_000;
+const JWKS_COOLDOWN_MS = 5_000;
 const PROVIDER_TIMEOUT_MS = 5_000;
 
 /** The token is not acceptable: the caller gets 401 and this reason. */
@@ -60,14 +60,17 @@ export const discover = async (issuer: string, field: 'jwks_uri' | 'token_endpoi
 /**
  * Verifies bearer tokens from one OpenID Connect issuer with `jose`: the signature against the
  * issuer's published keys (fetched once, cached, fetched again when a token names a key id the
- * cache does not hold, at most every 30 s), the issuer, the audience and the expiry. The key set's
+ * cache does not hold, at most every 5 s), the issuer, the audience and the expiry. The key set's
  * address is discovered from the issuer unless configured. A token that fails any check is an
  * InvalidTokenError; keys that cannot be fetched are an IdentityProviderUnavailableError.
  */
 export class TokenVerifier {
   private keys: Promise<ReturnType<typeof createRemoteJWKSet>> | null = null;
 
-  constructor(private readonly oidc: Config['oidc']) {}
+  constructor(
+    private readonly oidc: Config['oidc'],
+    private readonly cooldownMs = JWKS_COOLDOWN_MS,
+  ) {}
 
   async verify(token: string): Promise<Principal> {
     const keys = await this.keySet();
@@ -88,7 +91,7 @@ export class TokenVerifier {
   private keySet(): Promise<ReturnType<typeof createRemoteJWKSet>> {
     this.keys ??= (async () => {
       const url = this.oidc.jwksUrl ? new URL(this.oidc.jwksUrl) : await discover(this.oidc.issuer, 'jwks_uri');
-      return createRemoteJWKSet(url, { cacheMaxAge: JWKS_MAX_AGE_MS, cooldownDuration: JWKS_COOLDOWN_MS, timeoutDuration: PROVIDER_TIMEOUT_MS });
+      return createRemoteJWKSet(url, { cacheMaxAge: JWKS_MAX_AGE_MS, cooldownDuration: this.cooldownMs, timeoutDuration: PROVIDER_TIMEOUT_MS });
     })();
     // A failed discovery is tried again by the next request, not remembered.
     this.keys.catch(() => (this.keys = null));
