@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import { AuthModule } from '#infra/auth/auth.module';
 import type { Config } from '#infra/config/config';
 import { HealthController } from '#infra/http/health.controller';
 import { ConfigModule } from '#infra/nest/config.module';
@@ -20,7 +21,7 @@ export class AppModule {
   static forRoot(config: Config): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ElasticsearchModule.forRoot((c) => c.searchTimeoutMs + 1_000)],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, AuthModule, ElasticsearchModule.forRoot((c) => c.searchTimeoutMs + 1_000)],
       controllers: [SearchController, OrdersController, AccountsController, HealthController],
       providers: [healthChecks, ProjectedRevisions, OrderQueries, AccountQueries, OrderSearchService, { provide: APP_INTERCEPTOR, useClass: ConsistencyInterceptor }],
     };

@@ -1,34 +1,39 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { accountStreamId, orderStreamId, type EventEnvelope, type KnownEvent } from '#events';
+import { decodeJwt } from 'jose';
+import type { EventEnvelope, KnownEvent } from '#events';
 import { migrate } from '#infra/postgres/migrate';
 import { createPool, type Pool } from '#infra/postgres/pool';
-import { accountStatementProjection } from '../../projector/src/projections/account-statement.projection.js';
-import { orderHistoryProjection } from '../../projector/src/projections/order-history.projection.js';
-import type { Projection } from '../../projector/src/projections/projection.js';
-import { encodeCursor } from './shared/cursor.js';
-import { bootstrap } from './main.js';
 import { testConfig } from '#infra/testing/test-config';
+import { bearer } from '../../../test/support/tokens.js';
+import { encodeCursor } from './shared/cursor.js';
+import {
+  accountOpened, deposited, orderCancelled, orderCreated, orderShipped, projectAccounts, projectOrders, withdrawn,
+} from './testing/read-model-fixtures.js';
+import { bootstrap } from './main.js';
 
 interface Reply {
   status: number;
   body: Record<string, unknown>;
 }
 
-const meta = { correlationId: randomUUID(), causationId: null };
-let position = 0;
-const envelope = (streamId: string, streamRevision: number, type: string, data: object, at = new Date()): EventEnvelope<KnownEvent> =>
-  ({
-    eventId: randomUUID(), type, schemaVersion: 1, streamId, streamRevision, globalPosition: String(++position),
-    occurredAt: at.toISOString(), data, metadata: meta,
-  }) as EventEnvelope<KnownEvent>;
+type Headers = Record<string, string>;
 
+/**
+ * Callers with real tokens from the local Keycloak: alice and bob are customers, oscar an
+ * operator. The read models are seeded with owners equal to their subjects.
+ */
 describe('query-api over HTTP (real PostgreSQL read models)', () => {
   let app: INestApplication;
   let pool: Pool;
   let base: string;
+  let alice: Headers;
+  let bob: Headers;
+  let oscar: Headers;
+  const subjectOf = (headers: Headers): string => decodeJwt(headers['authorization']!.replace(/^Bearer /, '')).sub!;
 
   beforeAll(async () => {
+    [alice, bob, oscar] = [await bearer('alice'), await bearer('bob'), await bearer('oscar')];
     pool = createPool(testConfig(), 4);
     await migrate(pool);
     app = await bootstrap(testConfig({ queryApiPort: 0 }));
@@ -39,32 +44,19 @@ describe('query-api over HTTP (real PostgreSQL read models)', () => {
     await pool.end();
   });
 
-  const get = async (path: string, headers: Record<string, string> = {}, to = base): Promise<Reply> => {
+  const get = async (path: string, headers: Headers = oscar, to = base): Promise<Reply> => {
     const response = await fetch(`${to}${path}`, { headers });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
-  /** Writes through the projection itself, as the projector would. */
-  const project = async (projection: Projection, events: readonly EventEnvelope<KnownEvent>[]): Promise<void> => {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const outcome = await projection.apply(client, 'public', events);
-      await client.query('COMMIT');
-      expect(outcome.rejected).toEqual([]);
-    } finally {
-      client.release();
-    }
-  };
-  const created = (orderId: string, customerId: string, at: Date, unitPrice = 250) =>
-    envelope(orderStreamId(orderId), 0, 'OrderCreated', {
-      orderId, customerId, accountId: randomUUID(), currency: 'EUR',
-      items: [{ sku: 'BK-1', name: 'Book', quantity: 2, unitPrice }], total: 2 * unitPrice, createdAt: at.toISOString(),
-    }, at);
-  const shipped = (orderId: string) => envelope(orderStreamId(orderId), 1, 'OrderShipped', { orderId, shippedAt: new Date().toISOString() });
-  const cancelled = (orderId: string) => envelope(orderStreamId(orderId), 1, 'OrderCancelled', { orderId, reason: 'changed my mind', cancelledAt: new Date().toISOString() });
   const expect400 = async (path: string, field: string): Promise<void> => {
     const reply = await get(path);
     expect({ path, status: reply.status, namesField: JSON.stringify(reply.body).includes(field) }).toEqual({ path, status: 400, namesField: true });
+  };
+  /** The reply to `path` for an id nobody has, with that id put back: what a caller may not see must answer exactly this. */
+  const missing = async (path: (id: string) => string, id: string, headers: Headers): Promise<Reply> => {
+    const unknown = randomUUID();
+    const reply = await get(path(unknown), headers);
+    return JSON.parse(JSON.stringify(reply).replaceAll(unknown, id)) as Reply;
   };
 
   describe('orders', () => {
@@ -79,11 +71,11 @@ describe('query-api over HTTP (real PostgreSQL read models)', () => {
       for (let i = 0; i < 45; i++) {
         const orderId = randomUUID();
         ids.push(orderId);
-        events.push(created(orderId, customerId, new Date(t0 + Math.floor(i / 2) * 60_000), 100 + i));
+        events.push(orderCreated(orderId, customerId, new Date(t0 + Math.floor(i / 2) * 60_000), 100 + i));
       }
-      await project(orderHistoryProjection, events);
-      const later = ids.map((orderId, i) => (i % 3 === 0 ? shipped(orderId) : i % 3 === 1 ? cancelled(orderId) : null)).filter((e) => e !== null);
-      await project(orderHistoryProjection, later);
+      await projectOrders(pool, events);
+      const later = ids.map((orderId, i) => (i % 3 === 0 ? orderShipped(orderId) : i % 3 === 1 ? orderCancelled(orderId) : null)).filter((e) => e !== null);
+      await projectOrders(pool, later);
       ids.forEach((orderId, i) => statusOf.set(orderId, ['shipped', 'cancelled', 'created'][i % 3]!));
     });
 
@@ -173,26 +165,59 @@ describe('query-api over HTTP (real PostgreSQL read models)', () => {
     });
   });
 
-  describe('accounts', () => {
-    const accountId = randomUUID();
-    const stream = accountStreamId(accountId);
+  describe('who sees which order', () => {
+    const [alices, bobs] = [randomUUID(), randomUUID()];
+    const list = (customerId: string): string => `/customers/${customerId}/orders`;
 
     beforeAll(async () => {
-      const events = [envelope(stream, 0, 'AccountOpened', { accountId, ownerName: 'Ada', currency: 'EUR', openedAt: new Date().toISOString() })];
-      for (let r = 1; r <= 30; r++) {
-        events.push(r % 5 === 0
-          ? envelope(stream, r, 'MoneyWithdrawn', { accountId, amount: 50, currency: 'EUR', description: null, withdrawnAt: new Date().toISOString() })
-          : envelope(stream, r, 'MoneyDeposited', { accountId, amount: 100, currency: 'EUR', description: `d${r}`, depositedAt: new Date().toISOString() }));
-      }
-      await project(accountStatementProjection, events);
+      await projectOrders(pool, [orderCreated(alices, subjectOf(alice)), orderCreated(bobs, subjectOf(bob))]);
     });
 
-    it('GET /accounts/:id shows the balance', async () => {
+    it('a customer sees their own order, and their own orders listed', async () => {
+      expect(await get(`/orders/${alices}`, alice)).toMatchObject({ status: 200, body: { orderId: alices, customerId: subjectOf(alice) } });
+      const own = await get(`${list(subjectOf(alice))}?limit=100`, alice);
+      expect(own.status).toBe(200);
+      const items = own.body['items'] as { orderId: string; customerId: string }[];
+      expect(items.map((o) => o.orderId)).toContain(alices);
+      expect(new Set(items.map((o) => o.customerId))).toEqual(new Set([subjectOf(alice)]));
+    });
+
+    it('another customer’s order, or their list, answers exactly as a missing one', async () => {
+      const theirs = await get(`/orders/${alices}`, bob);
+      expect(theirs.status).toBe(404);
+      expect(theirs).toEqual(await missing((id) => `/orders/${id}`, alices, bob));
+      const theirList = await get(list(subjectOf(alice)), bob);
+      expect(theirList.status).toBe(404);
+      expect(theirList).toEqual(await missing(list, subjectOf(alice), bob));
+    });
+
+    it('an operator sees every customer’s orders', async () => {
+      expect((await get(`/orders/${alices}`, oscar)).status).toBe(200);
+      expect(await get(`/orders/${bobs}`, oscar)).toMatchObject({ status: 200, body: { customerId: subjectOf(bob) } });
+      expect((await get(list(subjectOf(bob)), oscar)).status).toBe(200);
+    });
+
+    it('without a token → 401; health needs none', async () => {
+      expect((await get(`/orders/${alices}`, {})).status).toBe(401);
+      expect((await get(list(subjectOf(alice)), {})).status).toBe(401);
+      expect((await get('/health', {})).status).toBe(200);
+    });
+  });
+
+  describe('accounts', () => {
+    const accountId = randomUUID();
+
+    beforeAll(async () => {
+      const events = [accountOpened(accountId, subjectOf(alice))];
+      for (let r = 1; r <= 30; r++) events.push(r % 5 === 0 ? withdrawn(accountId, r, 50) : deposited(accountId, r, 100));
+      await projectAccounts(pool, events);
+    });
+
+    it('GET /accounts/:id shows the balance and the owner', async () => {
       const reply = await get(`/accounts/${accountId}`);
       expect(reply.status).toBe(200);
-      expect(reply.body).toMatchObject({ accountId, ownerName: 'Ada', currency: 'EUR', balance: 24 * 100 - 6 * 50, revision: 30 });
+      expect(reply.body).toMatchObject({ accountId, ownerName: 'Ada', ownerId: subjectOf(alice), currency: 'EUR', balance: 24 * 100 - 6 * 50, revision: 30 });
     });
-
     it('pages through the statement oldest first; running balances add up', async () => {
       const lines: { revision: number; kind: string; amount: number; balanceAfter: number }[] = [];
       let cursor: string | null = null;
@@ -210,6 +235,16 @@ describe('query-api over HTTP (real PostgreSQL read models)', () => {
       }
     });
 
+    it('its owner sees it and its statement; to another customer both answer exactly as for a missing account', async () => {
+      expect(await get(`/accounts/${accountId}`, alice)).toMatchObject({ status: 200, body: { accountId, balance: 2_100 } });
+      expect((await get(`/accounts/${accountId}/transactions`, alice)).status).toBe(200);
+      for (const path of [(id: string) => `/accounts/${id}`, (id: string) => `/accounts/${id}/transactions`]) {
+        const reply = await get(path(accountId), bob);
+        expect(reply.status).toBe(404);
+        expect(reply).toEqual(await missing(path, accountId, bob));
+      }
+    });
+
     it('unknown account → 404 for it and its transactions; bad parameters → 400', async () => {
       const unknown = randomUUID();
       expect((await get(`/accounts/${unknown}`)).status).toBe(404);
@@ -221,12 +256,14 @@ describe('query-api over HTTP (real PostgreSQL read models)', () => {
   });
 
   describe('X-Consistency-Token', () => {
+    const waiting = (headers: Headers, token: string): Headers => ({ ...headers, 'x-consistency-token': token });
+
     it('waits until the read model has applied the revision, then answers with it', async () => {
       const orderId = randomUUID();
-      await project(orderHistoryProjection, [created(orderId, 'c-token', new Date())]);
-      const pending = get(`/orders/${orderId}`, { 'x-consistency-token': `order-${orderId}@1` });
+      await projectOrders(pool, [orderCreated(orderId, subjectOf(alice))]);
+      const pending = get(`/orders/${orderId}`, waiting(alice, `order-${orderId}@1`));
       await new Promise((resolve) => setTimeout(resolve, 300));
-      await project(orderHistoryProjection, [shipped(orderId)]);
+      await projectOrders(pool, [orderShipped(orderId)]);
       const reply = await pending;
       expect(reply.status).toBe(200);
       expect(reply.body).toMatchObject({ status: 'shipped', revision: 1 });
@@ -234,24 +271,57 @@ describe('query-api over HTTP (real PostgreSQL read models)', () => {
 
     it('also waits for a stream the read model has not seen at all yet', async () => {
       const orderId = randomUUID();
-      const pending = get(`/orders/${orderId}`, { 'x-consistency-token': `order-${orderId}@0` });
+      const pending = get(`/orders/${orderId}`, waiting(alice, `order-${orderId}@0`));
       await new Promise((resolve) => setTimeout(resolve, 200));
-      await project(orderHistoryProjection, [created(orderId, 'c-token', new Date())]);
+      await projectOrders(pool, [orderCreated(orderId, subjectOf(alice))]);
       expect((await pending).status).toBe(200);
     });
 
-    it('answers 504 with what is applied when the revision does not arrive in time', async () => {
-      // A query-api that waits at most 300 ms, on the same read models.
-      const impatient = await bootstrap(testConfig({ queryApiPort: 0, consistencyTimeoutMs: 300 }));
-      const orderId = randomUUID();
-      await project(orderHistoryProjection, [created(orderId, 'c-token', new Date())]);
-      const reply = await get(`/orders/${orderId}`, { 'x-consistency-token': `order-${orderId}@5` }, `http://127.0.0.1:${(impatient.getHttpServer().address() as { port: number }).port}`).finally(() => impatient.close());
-      expect(reply.status).toBe(504);
-      expect(reply.body).toMatchObject({ error: 'consistency_timeout', wanted: 5, applied: 0 });
+    it('an operator’s token works on anyone’s stream', async () => {
+      const accountId = randomUUID();
+      await projectAccounts(pool, [accountOpened(accountId, subjectOf(bob))]);
+      expect((await get(`/accounts/${accountId}`, waiting(oscar, `account-${accountId}@0`))).status).toBe(200);
+    });
+
+    describe('on a query-api that waits at most 300 ms', () => {
+      let impatient: INestApplication;
+      let to: string;
+      beforeAll(async () => {
+        impatient = await bootstrap(testConfig({ queryApiPort: 0, consistencyTimeoutMs: 300 }));
+        to = `http://127.0.0.1:${(impatient.getHttpServer().address() as { port: number }).port}`;
+      });
+      afterAll(async () => {
+        await impatient.close();
+      });
+      const timed = async (path: string, headers: Headers): Promise<Reply & { ms: number }> => {
+        const start = Date.now();
+        const reply = await get(path, headers, to);
+        return { ...reply, ms: Date.now() - start };
+      };
+
+      it('answers 504 with what is applied when the revision does not arrive in time', async () => {
+        const orderId = randomUUID();
+        await projectOrders(pool, [orderCreated(orderId, subjectOf(alice))]);
+        const reply = await timed(`/orders/${orderId}`, waiting(alice, `order-${orderId}@5`));
+        expect(reply.status).toBe(504);
+        expect(reply.body).toMatchObject({ error: 'consistency_timeout', wanted: 5, applied: 0 });
+      });
+
+      it('a token for someone else’s stream, though projected, holds until the timeout and answers as one for a stream never projected', async () => {
+        const [orderId, neverProjected] = [randomUUID(), randomUUID()];
+        await projectOrders(pool, [orderCreated(orderId, subjectOf(alice))]);
+        const [stranger, unknown] = await Promise.all([
+          timed(`/orders/${orderId}`, waiting(bob, `order-${orderId}@0`)),
+          timed(`/orders/${neverProjected}`, waiting(bob, `order-${neverProjected}@0`)),
+        ]);
+        expect(stranger.ms).toBeGreaterThanOrEqual(300);
+        expect({ status: stranger.status, body: stranger.body }).toEqual(JSON.parse(JSON.stringify({ status: unknown.status, body: unknown.body }).replaceAll(neverProjected, orderId)));
+        expect(stranger.body).toMatchObject({ error: 'consistency_timeout', wanted: 0, applied: null });
+      });
     });
 
     it('a malformed token → 400', async () => {
-      const reply = await get(`/orders/${randomUUID()}`, { 'x-consistency-token': 'order-1@x' });
+      const reply = await get(`/orders/${randomUUID()}`, waiting(oscar, 'order-1@x'));
       expect(reply.status).toBe(400);
       expect(reply.body['error']).toBe('invalid_header');
     });

@@ -13,18 +13,24 @@ const envelope = (event: AccountEvent, revision: number): EventEnvelope<AccountE
   occurredAt: at,
   metadata: { correlationId: 'c', causationId: null },
 });
-const opened = envelope({ type: 'AccountOpened', data: { accountId: 'a1', ownerName: 'Ada', currency: 'EUR', openedAt: at } }, 0);
+const opened = envelope({ type: 'AccountOpened', data: { accountId: 'a1', ownerName: 'Ada', currency: 'EUR', openedAt: at, ownerId: 'subject-ada' } }, 0);
 const deposit = (amount: number, revision: number) =>
   envelope({ type: 'MoneyDeposited', data: { accountId: 'a1', amount, currency: 'EUR', description: 'in', depositedAt: at } }, revision);
 const withdrawal = (amount: number, revision: number) =>
   envelope({ type: 'MoneyWithdrawn', data: { accountId: 'a1', amount, currency: 'EUR', description: null, withdrawnAt: at } }, revision);
 
 describe('account-statement evolve', () => {
-  it('opens with a zero balance and no statement line', () => {
+  it('opens with a zero balance, its owner and no statement line', () => {
     expect(evolveAccountStatement(null, opened)).toEqual({
-      account: { accountId: 'a1', ownerName: 'Ada', currency: 'EUR', balance: 0, openedAt: at, revision: 0, updatedAt: at },
+      account: { accountId: 'a1', ownerName: 'Ada', ownerId: 'subject-ada', currency: 'EUR', balance: 0, openedAt: at, revision: 0, updatedAt: at },
       transaction: null,
     });
+  });
+
+  it('keeps the owner as money moves, and opens an account from before owners were recorded with none', () => {
+    expect(evolveAccountStatement(evolveAccountStatement(null, opened).account, deposit(5, 1)).account.ownerId).toBe('subject-ada');
+    const unowned = envelope({ type: 'AccountOpened', data: { accountId: 'a1', ownerName: 'Ada', currency: 'EUR', openedAt: at, ownerId: null } }, 0);
+    expect(evolveAccountStatement(null, unowned).account.ownerId).toBeNull();
   });
 
   it('moves the balance and writes a line with the balance after each movement', () => {

@@ -19,8 +19,8 @@ export const evolveAccountStatement = (
   const base = { revision: event.streamRevision, updatedAt: event.occurredAt };
   if (e.type === 'AccountOpened') {
     if (row) throw new ProjectionError(`Account ${e.data.accountId} is opened twice`);
-    const { accountId, ownerName, currency, openedAt } = e.data;
-    return { account: { accountId, ownerName, currency, balance: 0, openedAt, ...base }, transaction: null };
+    const { accountId, ownerName, ownerId, currency, openedAt } = e.data;
+    return { account: { accountId, ownerName, ownerId, currency, balance: 0, openedAt, ...base }, transaction: null };
   }
   if (!row) throw new ProjectionError(`${e.type} for account ${e.data.accountId}, which was never opened`);
   const deposit = e.type === 'MoneyDeposited';

@@ -1,6 +1,9 @@
-import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Caller } from '#infra/auth/caller.decorator';
+import type { Principal } from '#infra/auth/principal';
 import { uuidParam } from '#infra/http/uuid-param.pipe';
 import { PageQueryDto } from '../shared/list-query.dto.js';
+import { notFound } from '../shared/not-found.js';
 import { AccountQueries, type AccountView } from './account.queries.js';
 
 @Controller('accounts')
@@ -8,15 +11,16 @@ export class AccountsController {
   constructor(private readonly accounts: AccountQueries) {}
 
   @Get(':id')
-  async account(@Param('id', uuidParam('id')) id: string): Promise<AccountView> {
-    const account = await this.accounts.byId(id);
-    if (!account) throw new NotFoundException({ error: 'not_found', message: `Account ${id} is not known (yet)` });
+  async account(@Caller() caller: Principal, @Param('id', uuidParam('id')) id: string): Promise<AccountView> {
+    const account = await this.accounts.byId(caller, id);
+    if (!account) throw notFound('Account', id);
     return account;
   }
 
   @Get(':id/transactions')
-  async transactions(@Param('id', uuidParam('id')) id: string, @Query() query: PageQueryDto) {
-    if (!(await this.accounts.byId(id))) throw new NotFoundException({ error: 'not_found', message: `Account ${id} is not known (yet)` });
-    return this.accounts.transactions(id, query);
+  async transactions(@Caller() caller: Principal, @Param('id', uuidParam('id')) id: string, @Query() query: PageQueryDto) {
+    const statement = await this.accounts.transactions(caller, id, query);
+    if (!statement) throw notFound('Account', id);
+    return statement;
   }
 }

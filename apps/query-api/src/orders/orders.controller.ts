@@ -1,7 +1,10 @@
-import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Caller } from '#infra/auth/caller.decorator';
+import type { Principal } from '#infra/auth/principal';
 import { uuidParam } from '#infra/http/uuid-param.pipe';
 import { CustomerIdPipe } from '../shared/params.js';
 import { CustomerOrdersQueryDto } from '../shared/list-query.dto.js';
+import { notFound } from '../shared/not-found.js';
 import { OrderQueries, type OrderView } from './order.queries.js';
 
 @Controller()
@@ -9,14 +12,16 @@ export class OrdersController {
   constructor(private readonly orders: OrderQueries) {}
 
   @Get('orders/:id')
-  async order(@Param('id', uuidParam('id')) id: string): Promise<OrderView> {
-    const order = await this.orders.byId(id);
-    if (!order) throw new NotFoundException({ error: 'not_found', message: `Order ${id} is not known (yet)` });
+  async order(@Caller() caller: Principal, @Param('id', uuidParam('id')) id: string): Promise<OrderView> {
+    const order = await this.orders.byId(caller, id);
+    if (!order) throw notFound('Order', id);
     return order;
   }
 
   @Get('customers/:customerId/orders')
-  customerOrders(@Param('customerId', new CustomerIdPipe()) customerId: string, @Query() query: CustomerOrdersQueryDto) {
-    return this.orders.forCustomer(customerId, query);
+  async customerOrders(@Caller() caller: Principal, @Param('customerId', new CustomerIdPipe()) customerId: string, @Query() query: CustomerOrdersQueryDto) {
+    const orders = await this.orders.forCustomer(caller, customerId, query);
+    if (!orders) throw notFound('Customer', customerId);
+    return orders;
   }
 }

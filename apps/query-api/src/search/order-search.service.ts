@@ -4,11 +4,13 @@ import {
   bulkhead, BulkheadRejectedError, BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, handleWhen, isBrokenCircuitError,
   TaskCancelledError, timeout, TimeoutStrategy, wrap,
 } from 'cockatiel';
+import type { Principal } from '#infra/auth/principal';
 import type { Config } from '#infra/config/config';
 import { isTransientSearchError, type Elasticsearch } from '#infra/elasticsearch/elasticsearch';
 import { CONFIG } from '#infra/nest/config.module';
 import { ELASTICSEARCH } from '#infra/nest/elasticsearch.module';
 import { invalidField } from '#infra/http/validation.pipe';
+import { ownerFilter, readerOf } from '../access/reader.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import { DEFAULT_PAGE_SIZE, ORDER_STATUSES } from '../shared/list-query.dto.js';
 import type { OrderSearchQueryDto, SearchSort } from './search-query.dto.js';
@@ -38,9 +40,11 @@ export interface OrderSearchResult {
 }
 
 /**
- * Order search over the `orders` alias. Every call goes through a bulkhead (at most 8 searches
- * at once, 16 queued: a slow Elasticsearch never ties up the process), a timeout and a circuit
- * breaker; any of them refusing, or Elasticsearch failing, is a 503 for search alone.
+ * Order search over the `orders` alias. A customer searches their own orders: a term filter on
+ * customerId in the query itself, so the total, the counts and the pages are theirs alone; an
+ * operator searches all. Every call goes through a bulkhead (at most 8 searches at once, 16
+ * queued: a slow Elasticsearch never ties up the process), a timeout and a circuit breaker; any
+ * of them refusing, or Elasticsearch failing, is a 503 for search alone.
  */
 @Injectable()
 export class OrderSearchService {
@@ -55,7 +59,8 @@ export class OrderSearchService {
     timeout(this.config.searchTimeoutMs, TimeoutStrategy.Aggressive),
   );
 
-  async search(query: OrderSearchQueryDto): Promise<OrderSearchResult> {
+  async search(caller: Principal, query: OrderSearchQueryDto): Promise<OrderSearchResult> {
+    const owner = ownerFilter(readerOf(caller));
     if (query.minTotal !== undefined && query.maxTotal !== undefined && query.minTotal > query.maxTotal) {
       throw invalidField('minTotal', 'minTotal must not be greater than maxTotal');
     }
@@ -66,6 +71,7 @@ export class OrderSearchService {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = query.cursor ? decodeCursor<[number, string]>(query.cursor, isSearchAfter(sort)) : undefined;
     const filters: estypes.QueryDslQueryContainer[] = [];
+    if (owner !== null) filters.push({ term: { customerId: owner } });
     if (query.customerId) filters.push({ term: { customerId: query.customerId } });
     if (query.minTotal !== undefined || query.maxTotal !== undefined) filters.push({ range: { total: { gte: query.minTotal, lte: query.maxTotal } } });
     if (query.createdFrom || query.createdTo) filters.push({ range: { createdAt: { gte: query.createdFrom, lte: query.createdTo } } });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
+import { decodeJwt } from 'jose';
 import { orderStreamId, type EventEnvelope, type KnownEvent } from '#events';
 import { createElasticsearch } from '#infra/elasticsearch/elasticsearch';
 import { deleteIndices } from '#infra/testing/elasticsearch-cleanup';
@@ -11,6 +12,7 @@ import { OrderSearchWriter } from '../../../projector/src/search/order-search.wr
 import { encodeCursor } from '../shared/cursor.js';
 import { bootstrap } from '../main.js';
 import { testConfig } from '#infra/testing/test-config';
+import { bearer } from '../../../../test/support/tokens.js';
 
 interface Hit {
   orderId: string;
@@ -33,6 +35,7 @@ const CATALOGUE = [
   { sku: 'MG-310', name: 'Stoneware Mug' },
 ];
 
+/** Tokens from the local Keycloak: oscar, an operator, searches every order; alice, a customer, her own. */
 describe('GET /orders/search on a real Elasticsearch node', () => {
   const alias = `it-search-${randomUUID().slice(0, 8)}`;
   const customer = `cust-${randomUUID().slice(0, 8)}`;
@@ -40,18 +43,28 @@ describe('GET /orders/search on a real Elasticsearch node', () => {
   let pool: Pool;
   let app: INestApplication;
   let base: string;
+  let oscar: Record<string, string>;
+  let alice: Record<string, string>;
+  let aliceSubject: string;
+  const alicesOrder = randomUUID();
   const orders: { orderId: string; total: number; status: string; createdAt: string; sku: string }[] = [];
 
   const event = (orderId: string, revision: number, type: string, data: object, at: string): EventEnvelope<KnownEvent> =>
     ({ eventId: randomUUID(), type, schemaVersion: 1, streamId: orderStreamId(orderId), streamRevision: revision, globalPosition: '1', occurredAt: at, data, metadata: meta }) as EventEnvelope<KnownEvent>;
 
   beforeAll(async () => {
+    [oscar, alice] = [await bearer('oscar'), await bearer('alice')];
+    aliceSubject = decodeJwt(alice['authorization']!.replace(/^Bearer /, '')).sub!;
     pool = createPool(testConfig(), 4);
     await migrate(pool);
     await ensureOrderSearchIndex(es, alias);
     const writer = new OrderSearchWriter(es, new PostgresEventStore(pool));
     const events: EventEnvelope<KnownEvent>[] = [];
     const t0 = Date.parse('2026-05-01T08:00:00.000Z');
+    events.push(event(alicesOrder, 0, 'OrderCreated', {
+      orderId: alicesOrder, customerId: aliceSubject, accountId: randomUUID(), currency: 'EUR', items: [{ ...CATALOGUE[0]!, quantity: 1, unitPrice: 500 }], total: 500,
+      createdAt: new Date(t0).toISOString(),
+    }, new Date(t0).toISOString()));
     for (let i = 0; i < 36; i++) {
       const orderId = randomUUID();
       const item = CATALOGUE[i % 3]!;
@@ -76,8 +89,8 @@ describe('GET /orders/search on a real Elasticsearch node', () => {
     await pool.end();
   });
 
-  const search = async (query: string): Promise<{ status: number; body: SearchReply & Record<string, unknown> }> => {
-    const response = await fetch(`${base}/orders/search?customerId=${customer}&${query}`);
+  const search = async (query: string, as = oscar): Promise<{ status: number; body: SearchReply & Record<string, unknown> }> => {
+    const response = await fetch(`${base}/orders/search?customerId=${customer}&${query}`, { headers: as });
     return { status: response.status, body: (await response.json()) as SearchReply & Record<string, unknown> };
   };
   const all = async (query: string, limit: number): Promise<Hit[]> => {
@@ -167,6 +180,20 @@ describe('GET /orders/search on a real Elasticsearch node', () => {
     }
   });
 
+  it('a customer finds only their own orders: the others are out of the hits, the total and the counts', async () => {
+    const response = await fetch(`${base}/orders/search?q=kettle`, { headers: alice });
+    const own = (await response.json()) as SearchReply;
+    expect({ status: response.status, ids: own.items.map((h) => h.orderId), total: own.total, counts: own.countsByStatus }).toEqual({
+      status: 200, ids: [alicesOrder], total: 1, counts: { created: 1, cancelled: 0, shipped: 0 },
+    });
+    const someoneElses = await search('q=kettle', alice);
+    expect(someoneElses).toEqual({ status: 200, body: { items: [], total: 0, countsByStatus: { created: 0, cancelled: 0, shipped: 0 }, nextCursor: null } });
+  });
+
+  it('without a token → 401', async () => {
+    expect((await fetch(`${base}/orders/search?q=kettle`)).status).toBe(401);
+  });
+
   describe('when Elasticsearch cannot be reached', () => {
     let broken: INestApplication;
     let brokenBase: string;
@@ -180,13 +207,13 @@ describe('GET /orders/search on a real Elasticsearch node', () => {
     });
 
     it('search answers 503 with a clear message while order and account lookups keep answering', async () => {
-      const replies = await Promise.all(Array.from({ length: 12 }, () => fetch(`${brokenBase}/orders/search?q=kettle`)));
+      const replies = await Promise.all(Array.from({ length: 12 }, () => fetch(`${brokenBase}/orders/search?q=kettle`, { headers: oscar })));
       for (const reply of replies) {
         expect(reply.status).toBe(503);
         expect(await reply.json()).toMatchObject({ error: 'search_unavailable', message: expect.stringContaining('unavailable') });
       }
-      expect((await fetch(`${brokenBase}/orders/${randomUUID()}`)).status).toBe(404);
-      expect((await fetch(`${brokenBase}/customers/${customer}/orders`)).status).toBe(200);
+      expect((await fetch(`${brokenBase}/orders/${randomUUID()}`, { headers: oscar })).status).toBe(404);
+      expect((await fetch(`${brokenBase}/customers/${customer}/orders`, { headers: oscar })).status).toBe(200);
       expect((await fetch(`${brokenBase}/health`)).status).toBe(200);
     });
   });

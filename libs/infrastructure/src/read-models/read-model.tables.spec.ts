@@ -1,4 +1,6 @@
-import { ACCOUNT_STATEMENT, ACCOUNT_TRANSACTIONS, accountRecord, transactionFromStored, transactionRecord } from './account-statement.table.js';
+import {
+  ACCOUNT_STATEMENT, ACCOUNT_TRANSACTIONS, accountRecord, accountStatementDdl, accountStatementDdlAt002, addOwnerIdSql, transactionFromStored, transactionRecord,
+} from './account-statement.table.js';
 import {
   ORDER_HISTORY, addPaymentStatusSql, orderHistoryDdl, orderHistoryDdlAt002, orderHistoryFromStored, orderHistoryRecord, type StoredOrderHistory,
 } from './order-history.table.js';
@@ -24,7 +26,7 @@ describe('read-model tables', () => {
     });
     expect(line).toEqual({ accountId: 'a1', revision: 2, eventId: 'e', kind: 'deposit', amount: 5, balanceAfter: 7, description: null, occurredAt: at.toISOString() });
     expect(Object.keys(transactionRecord(line))).toEqual(columnNames(ACCOUNT_TRANSACTIONS));
-    const account = { accountId: 'a1', ownerName: 'Ada', currency: 'EUR', balance: 7, openedAt: '', revision: 2, updatedAt: '' };
+    const account = { accountId: 'a1', ownerName: 'Ada', ownerId: 's1', currency: 'EUR', balance: 7, openedAt: '', revision: 2, updatedAt: '' };
     expect(Object.keys(accountRecord(account))).toEqual(columnNames(ACCOUNT_STATEMENT));
   });
 
@@ -33,5 +35,11 @@ describe('read-model tables', () => {
     expect(orderHistoryDdl('public')).toContain("payment_status text NOT NULL DEFAULT 'pending'\n");
     expect(addPaymentStatusSql).toBe("ALTER TABLE order_history ADD COLUMN payment_status text NOT NULL DEFAULT 'pending';");
     expect(insertRecordsSql('rebuild_x', ACCOUNT_TRANSACTIONS)).toContain('INSERT INTO "rebuild_x"."account_transactions" (account_id, revision,');
+  });
+
+  it('creates account_statement at 002 without the owner 008 adds, and as it is now with it', () => {
+    expect(accountStatementDdlAt002('public')).not.toContain('owner_id');
+    expect(accountStatementDdl('public')).toContain('owner_id text\n');
+    expect(addOwnerIdSql).toBe('ALTER TABLE account_statement ADD COLUMN owner_id text;');
   });
 });

@@ -1,4 +1,4 @@
-import { accountStatementDdl } from '../../read-models/account-statement.table.js';
+import { accountStatementDdlAt002 } from '../../read-models/account-statement.table.js';
 import { orderHistoryDdlAt002 } from '../../read-models/order-history.table.js';
 
 /**
@@ -10,7 +10,7 @@ export const readModels = {
   id: '002-read-models',
   sql: `
     ${orderHistoryDdlAt002('public')}
-    ${accountStatementDdl('public')}
+    ${accountStatementDdlAt002('public')}
     CREATE TABLE projection_state (
       name text PRIMARY KEY,
       status text NOT NULL,

@@ -5,6 +5,7 @@ import { idempotencyKeys } from './004-idempotency.js';
 import { paymentSaga } from './005-payment-saga.js';
 import { groupCommit } from './006-group-commit.js';
 import { parkedStreams } from './007-parked-streams.js';
+import { owners } from './008-owners.js';
 
 export interface Migration {
   readonly id: string;
@@ -12,4 +13,4 @@ export interface Migration {
 }
 
 /** In order of application; never edit one that has shipped, add the next. */
-export const MIGRATIONS: readonly Migration[] = [eventStore, readModels, relayCheckpoints, idempotencyKeys, paymentSaga, groupCommit, parkedStreams];
+export const MIGRATIONS: readonly Migration[] = [eventStore, readModels, relayCheckpoints, idempotencyKeys, paymentSaga, groupCommit, parkedStreams, owners];
