@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The local stack without Docker: PostgreSQL, Apache Kafka (KRaft) and Elasticsearch.
-#   infra.sh up | down | status  [postgres|kafka|elasticsearch ...]  (all when none is named)
+# The local stack without Docker: PostgreSQL, Apache Kafka (KRaft), Elasticsearch, Keycloak (the
+# OpenID Connect provider) and Redis (the rate limits' shared storage).
+#   infra.sh up | down | status  [postgres|kafka|elasticsearch|keycloak|redis ...]  (all when none is named)
 # Idempotent. Downloads are cached under .local/cache (git-ignored); data and logs live under
 # .local/. `down` stops only what `up` started; services already listening are reused as they are.
 set -euo pipefail
@@ -21,6 +22,10 @@ ES_VERSION="${ES_VERSION:-8.19.7}"
 ES_PORT="${ES_PORT:-9200}"
 ES_ENABLED="${ES_ENABLED:-1}"
 ES_USER=esrun
+KEYCLOAK_VERSION="${KEYCLOAK_VERSION:-26.7.3}"
+KEYCLOAK_PORT="${KEYCLOAK_PORT:-8180}"
+KEYCLOAK_MANAGEMENT_PORT="${KEYCLOAK_MANAGEMENT_PORT:-9180}"
+REDIS_PORT="${REDIS_PORT:-6379}"
 
 mkdir -p "$CACHE" "$STATE" "$LOGS"
 
@@ -227,6 +232,89 @@ YML
   say "elasticsearch: started on http://127.0.0.1:$ES_PORT"
 }
 
+# ---------------------------------------------------------------- Keycloak (OpenID Connect)
+KC_HOME="$CACHE/keycloak-$KEYCLOAK_VERSION"
+KC_LOG="$LOGS/keycloak.log"
+KC_REALM="$HERE/keycloak/ledger-realm.json"
+# Build-time options: `kc.sh build` bakes them in once, so each start is `start --optimized`.
+KC_BUILD_OPTIONS="--db=dev-file --health-enabled=false"
+
+# Keycloak needs Java 21 or newer; the machine's default java may be older.
+kc_java_home() {
+  local jdk
+  for jdk in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do
+    local v
+    v=$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+    if [ -n "$v" ] && [ "${v%%.*}" -ge 21 ] 2>/dev/null; then echo "${jdk%/}"; return 0; fi
+  done
+  return 1
+}
+
+kc_fetch() {
+  [ -x "$KC_HOME/bin/kc.sh" ] && return 0
+  need_cmd java openjdk-17-jre-headless
+  need_cmd mvn maven
+  say "keycloak: fetching $KEYCLOAK_VERSION from Maven Central (once)"
+  mvn -B -q -f "$HERE/kafka-pom.xml" -Dkafka.version="$KAFKA_VERSION" dependency:copy \
+    -Dartifact="org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:tar.gz" -DoutputDirectory="$CACHE"
+  tar -xzf "$CACHE/keycloak-quarkus-dist-$KEYCLOAK_VERSION.tar.gz" -C "$CACHE"
+  rm -f "$CACHE/keycloak-quarkus-dist-$KEYCLOAK_VERSION.tar.gz"
+}
+
+kc_ready() { curl -fs "http://127.0.0.1:$KEYCLOAK_PORT/realms/ledger/.well-known/openid-configuration" >/dev/null; }
+
+# Starts Keycloak without waiting for it (it takes about a minute on 2 cores): kc_wait waits.
+kc_start() {
+  if alive keycloak; then say "keycloak: running (started by infra.sh) on http://127.0.0.1:$KEYCLOAK_PORT"; return 0; fi
+  if port_open "$KEYCLOAK_PORT"; then say "keycloak: 127.0.0.1:$KEYCLOAK_PORT already served (reused)"; return 0; fi
+  local jdk
+  jdk=$(kc_java_home) || { say "keycloak: needs a JDK 21 or newer under /usr/lib/jvm (Temurin 25 on this machine kind); none found" >&2; return 1; }
+  kc_fetch
+  if [ "$(cat "$KC_HOME/.build-options" 2>/dev/null)" != "$KC_BUILD_OPTIONS" ]; then
+    say "keycloak: building the server with $KC_BUILD_OPTIONS (once)"
+    # shellcheck disable=SC2086
+    JAVA_HOME="$jdk" "$KC_HOME/bin/kc.sh" build $KC_BUILD_OPTIONS >>"$KC_LOG" 2>&1
+    echo "$KC_BUILD_OPTIONS" >"$KC_HOME/.build-options"
+  fi
+  # The realm file is the truth: when it changes, the server's data starts over from it. Users
+  # have fixed ids in it, so their subjects (the owners of what they create) survive that.
+  local data="$KC_HOME/data" sum
+  sum=$(sha256sum "$KC_REALM" | cut -d' ' -f1)
+  if [ "$(cat "$data/.realm-sha256" 2>/dev/null)" != "$sum" ]; then rm -rf "$data"; fi
+  mkdir -p "$data/import"
+  cp "$KC_REALM" "$data/import/ledger-realm.json"
+  echo "$sum" >"$data/.realm-sha256"
+  start_detached keycloak "$KC_LOG" env JAVA_HOME="$jdk" JAVA_OPTS_KC_HEAP="-Xms128m -Xmx512m" \
+    "$KC_HOME/bin/kc.sh" start --optimized --http-enabled=true --hostname-strict=false \
+    --http-host=127.0.0.1 --http-port="$KEYCLOAK_PORT" --http-management-port="$KEYCLOAK_MANAGEMENT_PORT" \
+    --import-realm
+  echo pending >"$STATE/keycloak.waiting"
+}
+
+kc_ready_or_gone() {
+  alive keycloak || { say "keycloak: exited while starting" >&2; tail -n 20 "$KC_LOG" >&2; exit 1; }
+  kc_ready
+}
+
+kc_wait() {
+  [ -f "$STATE/keycloak.waiting" ] || return 0
+  wait_for keycloak 240 "$KC_LOG" kc_ready_or_gone
+  rm -f "$STATE/keycloak.waiting"
+  say "keycloak: started on http://127.0.0.1:$KEYCLOAK_PORT (realm ledger)"
+}
+
+# ---------------------------------------------------------------- Redis
+redis_ready() { [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]; }
+
+redis_up() {
+  if alive redis; then say "redis: running (started by infra.sh) on 127.0.0.1:$REDIS_PORT"; return 0; fi
+  if port_open "$REDIS_PORT"; then say "redis: 127.0.0.1:$REDIS_PORT already served (reused)"; return 0; fi
+  need_cmd redis-server redis-server
+  start_detached redis "$LOGS/redis.log" redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no --daemonize no
+  wait_for redis 30 "$LOGS/redis.log" redis_ready
+  say "redis: started on 127.0.0.1:$REDIS_PORT"
+}
+
 # ---------------------------------------------------------------- commands
 status_line() { # name check url
   if alive "$1"; then say "$1: running (started by infra.sh) $3"
@@ -234,19 +322,25 @@ status_line() { # name check url
   else say "$1: stopped"; fi
 }
 
-# up|down [postgres|kafka|elasticsearch ...]: all three when none is named.
+# up|down [postgres|kafka|elasticsearch|keycloak|redis ...]: all when none is named.
 command=${1:-}
 shift || true
-wanted=" ${*:-postgres kafka elasticsearch} "
+wanted=" ${*:-postgres kafka elasticsearch keycloak redis} "
 want() { [[ "$wanted" == *" $1 "* ]]; }
 
 case "$command" in
   up)
+    # Keycloak is the slowest to start: it starts first and is waited for last.
+    if want keycloak; then kc_start; fi
     if want postgres; then pg_up; fi
+    if want redis; then redis_up; fi
     if want kafka; then kafka_up; fi
     if want elasticsearch; then es_up; fi
+    if want keycloak; then kc_wait; fi
     ;;
   down)
+    if want keycloak; then stop_group keycloak; rm -f "$STATE/keycloak.waiting"; fi
+    if want redis; then stop_group redis; fi
     if want elasticsearch; then stop_group elasticsearch; fi
     if want kafka; then stop_group kafka; fi
     if want postgres; then pg_down; fi
@@ -255,9 +349,11 @@ case "$command" in
     if pg_ready; then say "postgres: running on $PGHOST:$PGPORT$([ -f "$STATE/postgres.started" ] && echo ' (started by infra.sh)')"; else say "postgres: stopped"; fi
     status_line kafka "port_open $KAFKA_PORT" "127.0.0.1:$KAFKA_PORT"
     status_line elasticsearch "port_open $ES_PORT" "http://127.0.0.1:$ES_PORT"
+    status_line keycloak "port_open $KEYCLOAK_PORT" "http://127.0.0.1:$KEYCLOAK_PORT"
+    status_line redis "port_open $REDIS_PORT" "127.0.0.1:$REDIS_PORT"
     ;;
   *)
-    say "usage: $0 up|down|status [postgres|kafka|elasticsearch ...]" >&2
+    say "usage: $0 up|down|status [postgres|kafka|elasticsearch|keycloak|redis ...]" >&2
     exit 2
     ;;
 esac

@@ -1,8 +1,7 @@
 import type { Config } from '../config/config.js';
 import type { Principal, Role } from './principal.js';
-import { discover, IdentityProviderUnavailableError, TokenVerifier } from './token-verifier.js';
-
-const TIMEOUT_MS = 5_000;
+import { clientCredentialsGrant } from './token-grants.js';
+import { IdentityProviderUnavailableError, TokenVerifier } from './token-verifier.js';
 
 /**
  * A service's own identity at the identity provider: a client-credentials grant, the token checked
@@ -27,23 +26,13 @@ export class ServiceIdentity {
   }
 
   private async fetch(): Promise<Principal> {
-    const tokenUrl = this.oidc.tokenUrl ? new URL(this.oidc.tokenUrl) : await discover(this.oidc.issuer, 'token_endpoint');
-    let response: Response;
+    let token: string;
     try {
-      response = await fetch(tokenUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: this.client.clientId, client_secret: this.client.clientSecret }),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
+      token = (await clientCredentialsGrant(this.oidc, this.client)).accessToken;
     } catch (error) {
-      throw new IdentityProviderUnavailableError(`no token for ${this.client.clientId} from ${tokenUrl.href}: ${(error as Error).message}`);
+      throw new IdentityProviderUnavailableError(`no token for ${this.client.clientId}: ${(error as Error).message}`);
     }
-    const body = (await response.json().catch(() => ({}))) as { access_token?: unknown; error?: unknown };
-    if (!response.ok || typeof body.access_token !== 'string') {
-      throw new IdentityProviderUnavailableError(`${tokenUrl.href} refused client ${this.client.clientId}: ${response.status} ${String(body.error ?? '')}`);
-    }
-    const principal = await this.verifier.verify(body.access_token);
+    const principal = await this.verifier.verify(token);
     if (!principal.roles.includes(this.role)) throw new Error(`client ${this.client.clientId} does not hold the role ${this.role}`);
     return principal;
   }

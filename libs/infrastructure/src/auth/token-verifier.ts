@@ -25,7 +25,7 @@ const isRole = (value: unknown): value is Role => (ROLES as readonly unknown[]).
 const rolesOf = (payload: JWTPayload): Role[] => {
   const realm = (payload['realm_access'] as { roles?: unknown } | undefined)?.roles;
   const plain = payload['roles'];
-  const all = [...(Array.isArray(realm) ? realm : []), ...(Array.isArray(plain) ? plain : [])];
+  const all: unknown[] = [...(Array.isArray(realm) ? (realm as unknown[]) : []), ...(Array.isArray(plain) ? (plain as unknown[]) : [])];
   return [...new Set(all.filter(isRole))];
 };
 
