@@ -9,6 +9,8 @@ import { PaymentSagaRepository } from '../../projector/src/saga/payment-saga.rep
 import { PaymentSagaRunner } from '../../projector/src/saga/payment-saga.runner.js';
 import { bootstrap } from './main.js';
 import { testConfig } from '#infra/testing/test-config';
+import { ServiceIdentity } from '#infra/auth/service-identity';
+import { bearer, type DevUser } from '../../../test/support/tokens.js';
 
 interface Reply {
   status: number;
@@ -32,10 +34,11 @@ describe('command-api over HTTP (real PostgreSQL)', () => {
     await pool.end();
   });
 
-  const send = async (path: string, body?: unknown, headers: Record<string, string> = {}, raw?: string): Promise<Reply> => {
+  /** POSTs as a user of the development realm (alice, a customer, unless told). */
+  const send = async (path: string, body?: unknown, headers: Record<string, string> = {}, raw?: string, as: DevUser = 'alice'): Promise<Reply> => {
     const response = await fetch(`${base}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', ...(await bearer(as)), ...headers },
       body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -48,7 +51,7 @@ describe('command-api over HTTP (real PostgreSQL)', () => {
     return id;
   };
   const createOrder = async (accountId: string): Promise<string> => {
-    const created = await send('/orders', { customerId: 'c-1', accountId, currency: 'EUR', items: [{ sku: 'S', name: 'N', quantity: 1, unitPrice: 10 }] });
+    const created = await send('/orders', { accountId, currency: 'EUR', items: [{ sku: 'S', name: 'N', quantity: 1, unitPrice: 10 }] });
     return created.body['orderId'] as string;
   };
   /** Sends a bad request and checks its status, the field or code it names, and that nothing was appended. */
@@ -63,10 +66,14 @@ describe('command-api over HTTP (real PostgreSQL)', () => {
   const pay = async (orderId: string): Promise<void> => {
     const store = new PostgresEventStore(pool);
     const [created] = await store.readStream(orderStreamId(orderId));
-    await new PaymentSagaRunner(new PaymentSagaRepository(pool), new WritePath(store, {}), store, 60_000).handle(upcastEnvelope(created!) as EventEnvelope<KnownEvent>);
+    const config = testConfig();
+    const identity = new ServiceIdentity(config.oidc, config.paymentService, 'payment-service');
+    await new PaymentSagaRunner(new PaymentSagaRepository(pool), new WritePath(store, {}), store, 60_000, identity).handle(upcastEnvelope(created!) as EventEnvelope<KnownEvent>);
   };
   const item = { sku: 'BK-1', name: 'Book', quantity: 1, unitPrice: 100 };
-  const order = (accountId: string, overrides: Record<string, unknown> = {}) => ({ customerId: 'c-1', accountId, currency: 'EUR', items: [item], ...overrides });
+  const order = (accountId: string, overrides: Record<string, unknown> = {}) => ({ accountId, currency: 'EUR', items: [item], ...overrides });
+  /** Shipping is an operator's command. */
+  const ship = (orderId: string, body?: unknown, raw?: string): Promise<Reply> => send(`/orders/${orderId}/ship`, body, {}, raw, 'oscar');
 
   it('accepts each command and answers 201 with streamId, revision and position', async () => {
     const opened = await send('/accounts', { ownerName: 'Ada', currency: 'EUR' });
@@ -78,7 +85,7 @@ describe('command-api over HTTP (real PostgreSQL)', () => {
     expect((await send(`/accounts/${accountId}/withdrawals`, { amount: 400, currency: 'EUR' }, { 'If-Match': '1' })).body).toMatchObject({ revision: 2 });
     const orderId = await createOrder(accountId);
     await pay(orderId);
-    expect((await send(`/orders/${orderId}/ship`)).status).toBe(201);
+    expect((await ship(orderId)).status).toBe(201);
     const other = await createOrder(accountId);
     expect((await send(`/orders/${other}/cancel`, { reason: 'duplicate' })).body).toMatchObject({ streamId: `order-${other}`, revision: 1 });
   });
@@ -146,6 +153,10 @@ describe('command-api over HTTP (real PostgreSQL)', () => {
   });
 
   describe('POST /orders', () => {
+    let own: string;
+    beforeAll(async () => {
+      own = await openAccount();
+    });
     it.each([
       ['no items', { items: [] }, 'items'],
       ['101 items', { items: Array.from({ length: 101 }, () => item) }, 'items'],
@@ -155,13 +166,23 @@ describe('command-api over HTTP (real PostgreSQL)', () => {
       ['an item without a sku', { items: [{ name: 'N', quantity: 1, unitPrice: 1 }] }, 'items.0.sku'],
       ['an unknown item field', { items: [{ ...item, colour: 'red' }] }, 'items.0.colour'],
       ['an account id that is not a UUID', { accountId: 'acc-1' }, 'accountId'],
-      ['a missing customer', { customerId: undefined }, 'customerId'],
       ['a currency that is not ISO-4217', { currency: 'Euro' }, 'currency'],
       ['an order that costs nothing', { items: [{ ...item, unitPrice: 0 }] }, 'zero_total'],
-    ])('refuses %s with 400', (_case, overrides, names) => expectRejected(() => send('/orders', order(randomUUID(), overrides)), 400, names));
+    ])('refuses %s with 400', (_case, overrides, names) => expectRejected(() => send('/orders', order(own, overrides)), 400, names));
+
+    it("takes the customer from the token: another customerId is refused (403), the caller's own is accepted", async () => {
+      await expectRejected(() => send('/orders', order(own, { customerId: 'someone-else' })), 403, 'customer_mismatch');
+      const subject = (await send('/orders', order(own))).body;
+      expect(subject['orderId']).toBeDefined();
+    });
+
+    it("refuses an account that is not the caller's, or none, the same way (422 unknown_account)", async () => {
+      await expectRejected(() => send('/orders', order(own), {}, undefined, 'bob'), 422, 'unknown_account');
+      await expectRejected(() => send('/orders', order(randomUUID())), 422, 'unknown_account');
+    });
 
     it('accepts exactly 100 items', async () => {
-      const reply = await send('/orders', order(randomUUID(), { items: Array.from({ length: 100 }, () => item) }));
+      const reply = await send('/orders', order(own, { items: Array.from({ length: 100 }, () => item) }));
       expect(reply.status).toBe(201);
     });
   });
@@ -172,18 +193,18 @@ describe('command-api over HTTP (real PostgreSQL)', () => {
       const unpaid = await createOrder(accountId);
       const shipped = await createOrder(accountId);
       await pay(shipped);
-      await send(`/orders/${shipped}/ship`);
+      await ship(shipped);
       const cancelled = await createOrder(accountId);
       await send(`/orders/${cancelled}/cancel`, { reason: 'x' });
 
       await expectRejected(() => send(`/orders/${randomUUID()}/cancel`, { reason: 'x' }), 404, 'not_found');
-      await expectRejected(() => send(`/orders/${randomUUID()}/ship`), 404, 'not_found');
-      await expectRejected(() => send('/orders/123/ship'), 400, '"id"');
+      await expectRejected(() => ship(randomUUID()), 404, 'not_found');
+      await expectRejected(() => ship('123'), 400, '"id"');
       await expectRejected(() => send(`/orders/${shipped}/cancel`, {}), 400, 'reason');
-      await expectRejected(() => send(`/orders/${shipped}/ship`, { express: true }), 400, 'express');
+      await expectRejected(() => ship(shipped, { express: true }), 400, 'express');
       await expectRejected(() => send(`/orders/${shipped}/cancel`, { reason: 'late' }), 422, 'order_already_shipped');
-      await expectRejected(() => send(`/orders/${cancelled}/ship`), 422, 'order_cancelled');
-      await expectRejected(() => send(`/orders/${unpaid}/ship`), 422, 'order_not_paid');
+      await expectRejected(() => ship(cancelled), 422, 'order_cancelled');
+      await expectRejected(() => ship(unpaid), 422, 'order_not_paid');
       await expectRejected(() => send(`/orders/${cancelled}/cancel`, { reason: 'again' }), 422, 'order_already_cancelled');
     });
   });
@@ -231,7 +252,7 @@ describe('command-api over HTTP (real PostgreSQL)', () => {
     it('refuses __proto__ and constructor in nested objects too', async () => {
       const raw = JSON.stringify(order(accountId)).replace('"sku"', '"__proto__":{"x":1},"sku"');
       await expectRejected(() => send('/orders', undefined, {}, raw), 400, named('items.0.__proto__'));
-      await expectRejected(() => send(`/orders/${orderId}/ship`, undefined, {}, '{"constructor":1}'), 400, named('constructor'));
+      await expectRejected(() => ship(orderId, undefined, '{"constructor":1}'), 400, named('constructor'));
     });
 
     const nested = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
