@@ -3,6 +3,7 @@ import { accountStreamId } from '#events';
 import { migrate } from '#infra/postgres/migrate';
 import { createPool, type Pool } from '#infra/postgres/pool';
 import { testConfig } from '#infra/testing/test-config';
+import { bearer } from '../../../test/support/tokens.js';
 import { bootstrap } from './main.js';
 
 describe('admission control on command-api (real PostgreSQL)', () => {
@@ -22,7 +23,7 @@ describe('admission control on command-api (real PostgreSQL)', () => {
   });
 
   const post = async (path: string, body: unknown): Promise<{ status: number; retryAfter: string | null; body: Record<string, unknown> }> => {
-    const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(await bearer('alice')) }, body: JSON.stringify(body) });
     return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Record<string, unknown> };
   };
   const openAccount = async (): Promise<string> => (await post('/accounts', { ownerName: 'Busy Bee', currency: 'EUR' })).body['accountId'] as string;

@@ -4,6 +4,7 @@ import { migrate } from '#infra/postgres/migrate';
 import { createPool } from '#infra/postgres/pool';
 import { waitFor } from '#infra/testing/kafka-probe';
 import { testConfig } from '#infra/testing/test-config';
+import { bearer } from '../../../../test/support/tokens.js';
 import { bootstrap } from '../main.js';
 
 interface Health {
@@ -34,7 +35,7 @@ describe('command-api /health reports its relay (real PostgreSQL and Kafka)', ()
     return { status: response.status, body: (await response.json()) as Health['body'] };
   };
   const openAccount = async (): Promise<void> => {
-    const response = await fetch(`${base}/accounts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ownerName: 'Health', currency: 'EUR' }) });
+    const response = await fetch(`${base}/accounts`, { method: 'POST', headers: { 'content-type': 'application/json', ...(await bearer('alice')) }, body: JSON.stringify({ ownerName: 'Health', currency: 'EUR' }) });
     expect(response.status).toBe(201);
   };
 

@@ -6,6 +6,7 @@ import { migrate } from '#infra/postgres/migrate';
 import { createPool, type Pool } from '#infra/postgres/pool';
 import { bootstrap } from '../main.js';
 import { testConfig } from '#infra/testing/test-config';
+import { bearer, subjectOf, type DevUser } from '../../../../test/support/tokens.js';
 
 interface Reply {
   status: number;
@@ -29,10 +30,10 @@ describe('Idempotency-Key on command-api (real PostgreSQL)', () => {
     await pool.end();
   });
 
-  const send = async (path: string, body: unknown, key?: string, to = base): Promise<Reply> => {
+  const send = async (path: string, body: unknown, key?: string, to = base, as: DevUser = 'alice'): Promise<Reply> => {
     const response = await fetch(`${to}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+      headers: { 'content-type': 'application/json', ...(await bearer(as)), ...(key ? { 'idempotency-key': key } : {}) },
       body: JSON.stringify(body),
     });
     return { status: response.status, replayed: response.headers.get('idempotent-replayed') === 'true', body: (await response.json()) as Record<string, unknown> };
@@ -58,6 +59,16 @@ describe('Idempotency-Key on command-api (real PostgreSQL)', () => {
     expect(first.status).toBe(201);
     expect(again).toEqual({ ...first, replayed: true });
     expect(await events(accountStreamId(first.body['accountId'] as string))).toBe(1);
+  });
+
+  it('keys are scoped per caller: the same key from another caller is another key, and creates its own account', async () => {
+    const key = randomUUID();
+    const alices = await send('/accounts', { ownerName: 'Same Key', currency: 'EUR' }, key, base, 'alice');
+    const bobs = await send('/accounts', { ownerName: 'Same Key', currency: 'EUR' }, key, base, 'bob');
+    expect([alices.status, bobs.status, bobs.replayed]).toEqual([201, 201, false]);
+    expect(bobs.body['accountId']).not.toBe(alices.body['accountId']);
+    // And bob's key does not block or answer alice's retry.
+    expect(await send('/accounts', { ownerName: 'Same Key', currency: 'EUR' }, key, base, 'alice')).toEqual({ ...alices, replayed: true });
   });
 
   it('the same key with another body, or on another route, is a 422 and changes nothing', async () => {
@@ -99,7 +110,7 @@ describe('Idempotency-Key on command-api (real PostgreSQL)', () => {
     const accountId = await openAccount();
     const key = randomUUID();
     const conflict = await fetch(`${base}/accounts/${accountId}/deposits`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key, 'if-match': '7' }, body: JSON.stringify({ amount: 1, currency: 'EUR' }),
+      method: 'POST', headers: { 'content-type': 'application/json', ...(await bearer('alice')), 'idempotency-key': key, 'if-match': '7' }, body: JSON.stringify({ amount: 1, currency: 'EUR' }),
     });
     expect(conflict.status).toBe(409);
     expect((await send(`/accounts/${accountId}/deposits`, { amount: 1, currency: 'EUR' }, key)).status).toBe(201);
@@ -112,13 +123,13 @@ describe('Idempotency-Key on command-api (real PostgreSQL)', () => {
     const store = new PostgresEventStore(pool);
     const appended = await store.append(accountStreamId(accountId), [{
       eventId: randomUUID(), type: 'MoneyDeposited', schemaVersion: 1, occurredAt: new Date().toISOString(),
-      metadata: { correlationId: randomUUID(), causationId: null, idempotencyKey: key },
+      metadata: { correlationId: randomUUID(), causationId: null, idempotencyKey: key, actor: { subject: await subjectOf('alice'), client: 'ledger-cli' } },
       data: { accountId, amount: 300, currency: 'EUR', description: null, depositedAt: new Date().toISOString() },
     }], 0);
-    const { requestHash } = await import('./idempotency.interceptor.js');
+    const { requestHash, scopedKey } = await import('./idempotency.interceptor.js');
     await pool.query(
       `INSERT INTO idempotency_keys (key, request_hash, state, locked_until, expires_at) VALUES ($1, $2, 'pending', now() - interval '1 second', now() + interval '1 hour')`,
-      [key, requestHash('POST', `/accounts/${accountId}/deposits`, { amount: 300, currency: 'EUR' })],
+      [scopedKey(await subjectOf('alice'), key), requestHash('POST', `/accounts/${accountId}/deposits`, { amount: 300, currency: 'EUR' })],
     );
     const retry = await send(`/accounts/${accountId}/deposits`, { amount: 300, currency: 'EUR' }, key);
     expect(retry).toMatchObject({ status: 201, body: { streamId: accountStreamId(accountId), revision: 1, position: appended.globalPosition } });
