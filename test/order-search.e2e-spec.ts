@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { waitUntil } from './support/apps.js';
-import { get, post } from './support/http.js';
+import { as, type Client } from './support/http.js';
+import { newCustomer, subjectOf } from './support/tokens.js';
 import { Stack } from './support/stack.js';
 
 const run = promisify(execFile);
@@ -53,17 +53,22 @@ const CATALOGUE = [
 
 describe('order search end to end, on a real Elasticsearch node', () => {
   const stack = new Stack();
-  const customerId = `search-${randomUUID()}`;
+  const oscar = as('oscar'); // an operator: ships orders
+  let searcher: Client; // a customer of this test's own: search and lists show only their orders
+  let customerId: string;
   let accountId: string;
   let made = 0;
   const expectedStatus = new Map<string, string>();
 
   beforeAll(async () => {
+    const user = await newCustomer('searcher');
+    searcher = as(user);
+    customerId = await subjectOf(user);
     await stack.start();
-    const opened = await post<Appended>('command-api', '/accounts', { ownerName: 'Searcher', currency: 'EUR' });
+    const opened = await searcher.post<Appended>('command-api', '/accounts', { ownerName: 'Searcher', currency: 'EUR' });
     accountId = opened.body.accountId!;
     // Enough for every order: the payment saga pays them, and only paid orders ship.
-    expect((await post('command-api', `/accounts/${accountId}/deposits`, { amount: 100_000_000, currency: 'EUR' })).status).toBe(201);
+    expect((await searcher.post('command-api', `/accounts/${accountId}/deposits`, { amount: 100_000_000, currency: 'EUR' })).status).toBe(201);
   }, 120_000);
   afterAll(async () => {
     if (elasticsearchIsOurs) await infra('up', 'elasticsearch'); // never leave it stopped
@@ -74,15 +79,15 @@ describe('order search end to end, on a real Elasticsearch node', () => {
   const placeOrder = async (): Promise<string> => {
     const i = made++;
     const item = CATALOGUE[i % 3]!;
-    const created = await post<Appended>('command-api', '/orders', {
-      customerId, accountId, currency: 'EUR', items: [{ ...item, quantity: 1 + (i % 4), unitPrice: 500 + i }],
+    const created = await searcher.post<Appended>('command-api', '/orders', {
+      accountId, currency: 'EUR', items: [{ ...item, quantity: 1 + (i % 4), unitPrice: 500 + i }],
     });
     expect(created.status).toBe(201);
     const orderId = created.body.orderId!;
-    if (i % 3 === 1) expect((await post('command-api', `/orders/${orderId}/cancel`, { reason: 'changed plans' })).status).toBe(201);
+    if (i % 3 === 1) expect((await searcher.post('command-api', `/orders/${orderId}/cancel`, { reason: 'changed plans' })).status).toBe(201);
     if (i % 3 === 2) {
-      await waitUntil(async () => (await get<{ paymentStatus?: string }>('query-api', `/orders/${orderId}`)).body.paymentStatus === 'paid', 30_000, `order ${orderId} to be paid`);
-      expect((await post('command-api', `/orders/${orderId}/ship`, {})).status).toBe(201);
+      await waitUntil(async () => (await searcher.get<{ paymentStatus?: string }>('query-api', `/orders/${orderId}`)).body.paymentStatus === 'paid', 30_000, `order ${orderId} to be paid`);
+      expect((await oscar.post('command-api', `/orders/${orderId}/ship`, {})).status).toBe(201);
     }
     expectedStatus.set(orderId, ['created', 'cancelled', 'shipped'][i % 3]!);
     return orderId;
@@ -92,7 +97,7 @@ describe('order search end to end, on a real Elasticsearch node', () => {
     const all: OrderSummary[] = [];
     let cursor: string | null = null;
     do {
-      const page: { status: number; body: Page } = await get<Page>('query-api', `${path}&limit=13${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { status: number; body: Page } = await searcher.get<Page>('query-api', `${path}&limit=13${cursor ? `&cursor=${cursor}` : ''}`);
       if (page.status !== 200) throw new Error(`${path} answered ${page.status}: ${JSON.stringify(page.body)}`);
       all.push(...page.body.items);
       cursor = page.body.nextCursor;
@@ -129,7 +134,7 @@ const summary = (orders: readonly OrderSummary[]) =>
     const shippedSearch = await walk(`/orders/search?customerId=${customerId}&status=shipped&sort=newest`);
     const shippedPg = await walk(`/customers/${customerId}/orders?status=shipped`);
     expect(summary(shippedSearch)).toEqual(summary(shippedPg));
-    const counts = await get<Page>('query-api', `/orders/search?customerId=${customerId}&limit=1`);
+    const counts = await searcher.get<Page>('query-api', `/orders/search?customerId=${customerId}&limit=1`);
     expect(counts.body.total).toBe(30);
     expect(counts.body.countsByStatus).toEqual({ created: 10, cancelled: 10, shipped: 10 });
   }, 120_000);
@@ -137,14 +142,14 @@ const summary = (orders: readonly OrderSummary[]) =>
   (elasticsearchIsOurs ? it : it.skip)('Elasticsearch stopped mid-stream: commands go on, search answers 503, and after restart every order is searchable once', async () => {
     await infra('down', 'elasticsearch');
     for (let i = 0; i < 15; i++) await placeOrder();
-    const during = await get('query-api', `/orders/search?customerId=${customerId}`);
+    const during = await searcher.get('query-api', `/orders/search?customerId=${customerId}`);
     expect(during.status).toBe(503);
     expect(during.body).toMatchObject({ error: 'search_unavailable' });
-    expect((await get('query-api', `/customers/${customerId}/orders`)).status).toBe(200);
+    expect((await searcher.get('query-api', `/customers/${customerId}/orders`)).status).toBe(200);
 
     await infra('up', 'elasticsearch');
     await expectSearchToAgree(45, 90_000);
-    const counts = await get<Page>('query-api', `/orders/search?customerId=${customerId}&limit=1`);
+    const counts = await searcher.get<Page>('query-api', `/orders/search?customerId=${customerId}&limit=1`);
     expect(counts.body.total).toBe(45);
   }, 240_000);
 
@@ -154,7 +159,7 @@ const summary = (orders: readonly OrderSummary[]) =>
     let failed = 0;
     const readers = (async () => {
       while (!stop) {
-        const reply = await get('query-api', `/orders/search?customerId=${customerId}&q=mug`);
+        const reply = await searcher.get('query-api', `/orders/search?customerId=${customerId}&q=mug`);
         searches++;
         if (reply.status !== 200) failed++;
       }

@@ -64,7 +64,6 @@ describe('Projector crash while events flow', () => {
         }
         for (let i = 0; i < ORDERS_PER_ACCOUNT; i++) {
           const created = await must('/orders', {
-            customerId: `crash-${accountId}`,
             accountId,
             currency: 'EUR',
             items: [{ sku: `SKU-${i}`, name: `Thing ${i}`, quantity: 1 + (i % 3), unitPrice: 999 }],

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { get, post } from './support/http.js';
+import { as, type Client } from './support/http.js';
+import { newCustomer, subjectOf } from './support/tokens.js';
 import { Stack } from './support/stack.js';
 
 const run = promisify(execFile);
@@ -18,16 +19,22 @@ interface Appended {
 
 describe('replay CLI while commands keep flowing', () => {
   const stack = new Stack();
-  beforeAll(() => stack.start(), 120_000);
+  let customer: Client; // a customer of this test's own: their order list is this test's orders
+  let customerId: string;
+  beforeAll(async () => {
+    const user = await newCustomer('replay');
+    customer = as(user);
+    customerId = await subjectOf(user);
+    await stack.start();
+  }, 120_000);
   afterAll(() => stack.stop(), 60_000);
 
   it('rebuilds order-history and account-statement with a progress report; queries answer throughout; nothing is lost', async () => {
-    const opened = await post<Appended>('command-api', '/accounts', { ownerName: 'Replay', currency: 'EUR' });
+    const opened = await customer.post<Appended>('command-api', '/accounts', { ownerName: 'Replay', currency: 'EUR' });
     const accountId = opened.body.accountId!;
-    const customerId = `replay-${accountId}`;
     // Orders go to an account without money: the payment saga cancels them (more traffic during
     // the rebuilds) and never touches the balance checked below.
-    const unfunded = (await post<Appended>('command-api', '/accounts', { ownerName: 'Unfunded', currency: 'EUR' })).body.accountId!;
+    const unfunded = (await customer.post<Appended>('command-api', '/accounts', { ownerName: 'Unfunded', currency: 'EUR' })).body.accountId!;
     const orders: Appended[] = [];
     let lastDeposit: Appended = opened.body;
     let stop = false;
@@ -36,19 +43,19 @@ describe('replay CLI while commands keep flowing', () => {
 
     const traffic = (async () => {
       while (!stop) {
-        const created = await post<Appended>('command-api', '/orders', {
-          customerId, accountId: unfunded, currency: 'EUR', items: [{ sku: `SKU-${orders.length}`, name: 'Thing', quantity: 1, unitPrice: 100 }],
+        const created = await customer.post<Appended>('command-api', '/orders', {
+          accountId: unfunded, currency: 'EUR', items: [{ sku: `SKU-${orders.length}`, name: 'Thing', quantity: 1, unitPrice: 100 }],
         });
         expect(created.status).toBe(201);
         orders.push(created.body);
-        const deposit = await post<Appended>('command-api', `/accounts/${accountId}/deposits`, { amount: 100, currency: 'EUR' });
+        const deposit = await customer.post<Appended>('command-api', `/accounts/${accountId}/deposits`, { amount: 100, currency: 'EUR' });
         expect(deposit.status).toBe(201);
         lastDeposit = deposit.body;
       }
     })();
     const readers = (async () => {
       while (!stop) {
-        const reply = await get('query-api', `/customers/${customerId}/orders?limit=5`);
+        const reply = await customer.get('query-api', `/customers/${customerId}/orders?limit=5`);
         queries++;
         if (reply.status !== 200) failedQueries++;
       }
@@ -68,8 +75,8 @@ describe('replay CLI while commands keep flowing', () => {
 
     // Every order and every deposit made during the rebuilds is in the rebuilt read models.
     const last = orders[orders.length - 1]!;
-    expect((await get('query-api', `/orders/${last.orderId}`, { 'X-Consistency-Token': `${last.streamId}@${last.revision}` })).status).toBe(200);
-    const account = await get<{ balance: number; revision: number }>('query-api', `/accounts/${accountId}`, {
+    expect((await customer.get('query-api', `/orders/${last.orderId}`, { 'X-Consistency-Token': `${last.streamId}@${last.revision}` })).status).toBe(200);
+    const account = await customer.get<{ balance: number; revision: number }>('query-api', `/accounts/${accountId}`, {
       'X-Consistency-Token': `${lastDeposit.streamId}@${lastDeposit.revision}`,
     });
     expect(account.body.revision).toBe(lastDeposit.revision);
@@ -77,7 +84,7 @@ describe('replay CLI while commands keep flowing', () => {
     const seen = new Set<string>();
     let cursor: string | null = null;
     do {
-      const page: { body: { items: { orderId: string }[]; nextCursor: string | null } } = await get<{ items: { orderId: string }[]; nextCursor: string | null }>(
+      const page: { body: { items: { orderId: string }[]; nextCursor: string | null } } = await customer.get<{ items: { orderId: string }[]; nextCursor: string | null }>(
         'query-api', `/customers/${customerId}/orders?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
       page.body.items.forEach((o) => seen.add(o.orderId));
       cursor = page.body.nextCursor;

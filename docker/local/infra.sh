@@ -284,7 +284,9 @@ kc_start() {
   mkdir -p "$data/import"
   cp "$KC_REALM" "$data/import/ledger-realm.json"
   echo "$sum" >"$data/.realm-sha256"
+  # The bootstrap admin (master realm) is for the admin console and for tests that add users: development only.
   start_detached keycloak "$KC_LOG" env JAVA_HOME="$jdk" JAVA_OPTS_KC_HEAP="-Xms128m -Xmx512m" \
+    KC_BOOTSTRAP_ADMIN_USERNAME="${KEYCLOAK_ADMIN_USER:-admin}" KC_BOOTSTRAP_ADMIN_PASSWORD="${KEYCLOAK_ADMIN_PASSWORD:-admin-dev-password}" \
     "$KC_HOME/bin/kc.sh" start --optimized --http-enabled=true --hostname-strict=false \
     --http-host=127.0.0.1 --http-port="$KEYCLOAK_PORT" --http-management-port="$KEYCLOAK_MANAGEMENT_PORT" \
     --import-realm

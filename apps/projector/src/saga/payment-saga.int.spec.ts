@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { accountStreamId, orderStreamId, upcastEnvelope, type EventEnvelope, type KnownEvent, type NewEvent } from '#events';
+import { accountStreamId, CURRENT_SCHEMA_VERSION, orderStreamId, upcastEnvelope, type EventEnvelope, type KnownEvent, type KnownEventType, type NewEvent } from '#events';
+import { ServiceIdentity } from '#infra/auth/service-identity';
 import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-store';
 import { migrate } from '#infra/postgres/migrate';
 import { createPool, type Pool } from '#infra/postgres/pool';
@@ -9,27 +10,32 @@ import { PaymentSagaRunner } from './payment-saga.runner.js';
 import { testConfig } from '#infra/testing/test-config';
 
 const meta = { correlationId: randomUUID(), causationId: null };
-const event = (type: string, data: object, occurredAt = new Date().toISOString()): NewEvent =>
-  ({ eventId: randomUUID(), type, schemaVersion: 1, occurredAt, data, metadata: meta });
+const event = (type: KnownEventType, data: object, occurredAt = new Date().toISOString()): NewEvent =>
+  ({ eventId: randomUUID(), type, schemaVersion: CURRENT_SCHEMA_VERSION[type], occurredAt, data, metadata: meta });
+/** The customer the orders are placed for, who owns the accounts they are paid from. */
+const CUSTOMER = 'c-saga';
 
 describe('payment saga against the real event store', () => {
   let pool: Pool;
   let store: PostgresEventStore;
   let saga: PaymentSagaRunner;
+  // The payment service's identity from the local Keycloak (client credentials), as the projector gets it.
+  const config = testConfig();
+  const identity = new ServiceIdentity(config.oidc, config.paymentService, 'payment-service');
 
   beforeAll(async () => {
-    pool = createPool(testConfig(), 6);
+    pool = createPool(config, 6);
     await migrate(pool);
     store = new PostgresEventStore(pool);
-    saga = new PaymentSagaRunner(new PaymentSagaRepository(pool), new WritePath(store, {}), store, 60_000);
+    saga = new PaymentSagaRunner(new PaymentSagaRepository(pool), new WritePath(store, {}), store, 60_000, identity);
   });
   afterAll(async () => {
     await pool.end();
   });
 
-  const openAccount = async (balance: number): Promise<string> => {
+  const openAccount = async (balance: number, ownerId = CUSTOMER): Promise<string> => {
     const accountId = randomUUID();
-    await store.append(accountStreamId(accountId), [event('AccountOpened', { accountId, ownerName: 'Saga', currency: 'EUR', openedAt: new Date().toISOString() })], 'no_stream');
+    await store.append(accountStreamId(accountId), [event('AccountOpened', { accountId, ownerName: 'Saga', currency: 'EUR', openedAt: new Date().toISOString(), ownerId })], 'no_stream');
     if (balance) await store.append(accountStreamId(accountId), [event('MoneyDeposited', { accountId, amount: balance, currency: 'EUR', description: null, depositedAt: new Date().toISOString() })], 0);
     return accountId;
   };
@@ -37,7 +43,7 @@ describe('payment saga against the real event store', () => {
   const createOrder = async (accountId: string, total: number, createdAt = new Date().toISOString()): Promise<{ orderId: string; created: EventEnvelope<KnownEvent> }> => {
     const orderId = randomUUID();
     await store.append(orderStreamId(orderId), [event('OrderCreated', {
-      orderId, customerId: 'c-saga', accountId, currency: 'EUR', items: [{ sku: 'S', name: 'Thing', quantity: 1, unitPrice: total }], total, createdAt,
+      orderId, customerId: CUSTOMER, accountId, currency: 'EUR', items: [{ sku: 'S', name: 'Thing', quantity: 1, unitPrice: total }], total, createdAt,
     }, createdAt)], 'no_stream');
     return { orderId, created: await last(orderStreamId(orderId)) };
   };
@@ -50,6 +56,26 @@ describe('payment saga against the real event store', () => {
     }, 0);
   const state = async (orderId: string): Promise<{ state: string; reason: string | null } | undefined> =>
     (await pool.query<{ state: string; reason: string | null }>('SELECT state, reason FROM payment_sagas WHERE order_id = $1', [orderId])).rows[0];
+
+  it("refuses to pay from an account the order's customer does not own: the order is cancelled, no money moves", async () => {
+    const accountId = await openAccount(10_000, 'someone-else');
+    const { orderId, created } = await createOrder(accountId, 3_000);
+    await saga.handle(created);
+    expect(await types(orderStreamId(orderId))).toEqual(['OrderCreated', 'OrderCancelled']);
+    expect((await last(orderStreamId(orderId))).data).toMatchObject({ reason: 'payment failed: not_account_owner' });
+    expect(await balance(accountId)).toBe(10_000);
+    expect(await state(orderId)).toEqual({ state: 'payment_failed', reason: 'not_account_owner' });
+  });
+
+  it("records the payment service (Keycloak's service account) as the actor of the saga's events", async () => {
+    const accountId = await openAccount(10_000);
+    const { orderId, created } = await createOrder(accountId, 1_000);
+    await saga.handle(created);
+    const { subject, client } = await identity.principal();
+    expect(client).toBe('payment-service');
+    const paid = await last(orderStreamId(orderId));
+    expect(paid.metadata.actor).toEqual({ subject, client: 'payment-service' });
+  });
 
   it('pays an order: withdraws its total from its account, referencing it, and marks it paid; a redelivery does nothing more', async () => {
     const accountId = await openAccount(10_000);
@@ -113,7 +139,7 @@ describe('payment saga against the real event store', () => {
   });
 
   it('the sweep cancels overdue payments, and gives back one that went through before a crash', async () => {
-    const quick = new PaymentSagaRunner(new PaymentSagaRepository(pool), new WritePath(store, {}), store, 60_000, () => new Date(Date.now() + 3_600_000)); // an hour later
+    const quick = new PaymentSagaRunner(new PaymentSagaRepository(pool), new WritePath(store, {}), store, 60_000, identity, () => new Date(Date.now() + 3_600_000)); // an hour later
     // Overdue, nothing paid.
     const poor = await openAccount(0);
     const unpaid = await createOrder(poor, 700);
