@@ -43,7 +43,7 @@ const withdrawable = (cmd: WithdrawMoney, state: Account): OpenState => {
   const { actor } = cmd.metadata;
   if (hasRole(actor, 'payment-service')) {
     const { orderId, customerId } = cmd.data;
-    if (orderId === undefined || customerId === undefined) throw new ValidationError('order_required', 'The payment service withdraws only to pay an order, for its customer');
+    if (orderId === undefined || customerId === undefined) throw new ForbiddenError("The payment service withdraws only to pay an order, for the order's customer");
     const account = openAccountOf(state, cmd.data.accountId);
     if (account.ownerId === null || account.ownerId !== customerId) {
       throw new IllegalStateError('not_account_owner', `Account ${account.accountId} does not belong to the customer of order ${orderId}`);

@@ -23,9 +23,9 @@ const placedOrderOf = (state: Order, orderId: string): Placed => {
 
 /** The order, if the actor is its customer or the payment saga; to other customers it does not exist. */
 const ownOrderOf = (state: Order, orderId: string, actor: Actor): Placed => {
+  requireRole(actor, ['customer', 'payment-service'], 'cancel orders');
   const order = placedOrderOf(state, orderId);
   if (hasRole(actor, 'payment-service')) return order;
-  requireRole(actor, ['customer'], 'cancel orders');
   if (order.customerId !== actor.subject) throw new NotFoundError('Order', orderId);
   return order;
 };
