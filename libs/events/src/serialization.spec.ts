@@ -1,4 +1,4 @@
-import { decodeEnvelope, encodeEnvelope, PoisonEventError } from './serialization.js';
+import { decodeEnvelope, encodeEnvelope, knownEventCodec, PoisonEventError } from './serialization.js';
 import { UpcasterChain } from './upcasters.js';
 import type { EventEnvelope } from './envelope.js';
 
@@ -33,6 +33,45 @@ describe('event envelope codec', () => {
 
   it('rejects an empty message', () => {
     expect(() => decodeEnvelope(null)).toThrow(PoisonEventError);
+  });
+});
+
+describe('AccountOpened versions', () => {
+  // As stored before owners were recorded (schema 1): no ownerId, and a plain string for the actor.
+  const storedV1 =
+    '{"eventId":"0b8a4c5e-2f1d-4c61-9a7e-3d2c1b0a9f8e","type":"AccountOpened","schemaVersion":1,"streamId":"account-7","streamRevision":0,' +
+    '"globalPosition":"17","occurredAt":"2026-01-05T09:00:00.000Z",' +
+    '"data":{"accountId":"7","ownerName":"Ada","currency":"EUR","openedAt":"2026-01-05T09:00:00.000Z"},' +
+    '"metadata":{"correlationId":"c-7","causationId":null,"actor":"cli"}}';
+  const v1 = JSON.parse(storedV1) as EventEnvelope;
+
+  it('decodes a schema 1 envelope as schema 2 with no owner (ownerId null), the rest unchanged', () => {
+    expect(decodeEnvelope(storedV1)).toEqual({
+      ...v1,
+      schemaVersion: 2,
+      data: { accountId: '7', ownerName: 'Ada', currency: 'EUR', openedAt: '2026-01-05T09:00:00.000Z', ownerId: null },
+    });
+  });
+
+  it('gives a schema 1 event no owner even when its payload names one', () => {
+    const named = JSON.stringify({ ...v1, data: { ...(v1.data as object), ownerId: 'cust-ada' } });
+    expect(decodeEnvelope(named).data).toMatchObject({ ownerId: null });
+  });
+
+  it('folds a stored schema 1 event, in the write path, with ownerId null', () => {
+    expect(knownEventCodec().decode(v1)).toEqual({
+      type: 'AccountOpened',
+      data: { accountId: '7', ownerName: 'Ada', currency: 'EUR', openedAt: '2026-01-05T09:00:00.000Z', ownerId: null },
+    });
+  });
+
+  it('round-trips a schema 2 envelope with its owner', () => {
+    const v2 = { ...v1, schemaVersion: 2, data: { ...(v1.data as object), ownerId: 'cust-ada' } };
+    expect(decodeEnvelope(encodeEnvelope(v2))).toEqual(v2);
+  });
+
+  it('rejects a schema 2 envelope without ownerId as poison', () => {
+    expect(() => decodeEnvelope(JSON.stringify({ ...v1, schemaVersion: 2 }))).toThrow('ownerId must be a string or null');
   });
 });
 

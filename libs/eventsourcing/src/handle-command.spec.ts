@@ -105,6 +105,31 @@ describe('handleCommand on the in-memory store', () => {
     expect((await handleCommand(store, counter, 's-1', add(2), options({}, { idempotencyKey: 'k-1' }))).appended).toBe(1);
   });
 
+  describe('idempotency keys are scoped per caller', () => {
+    const keyed = (actor: EventMetadata['actor']): HandleCommandOptions<Added> => options({ idempotencyWindowMs: 60_000 }, { idempotencyKey: 'k-1', actor });
+
+    it('the same key from another subject is not an answer: the command is decided and appended', async () => {
+      await handleCommand(store, counter, 's-1', add(2), keyed({ subject: 'ada', client: 'web' }));
+      expect(await handleCommand(store, counter, 's-1', add(3), keyed({ subject: 'bob', client: 'web' }))).toMatchObject({ revision: 1, appended: 1 });
+      expect(await handleCommand(store, counter, 's-1', add(4), keyed(undefined))).toMatchObject({ revision: 2, appended: 1 });
+      expect((await store.readStream('s-1')).map((e) => e.data)).toEqual([{ n: 2 }, { n: 3 }, { n: 4 }]);
+    });
+
+    it('the same key from the same subject is an answer, whatever the client', async () => {
+      const first = await handleCommand(store, counter, 's-1', add(2), keyed({ subject: 'ada', client: 'web' }));
+      await handleCommand(store, counter, 's-1', add(1), keyed({ subject: 'bob', client: 'web' }));
+      expect(await handleCommand(store, counter, 's-1', add(2), keyed({ subject: 'ada', client: 'web' }))).toEqual({ ...first, appended: 0 });
+      expect(await handleCommand(store, counter, 's-1', add(2), keyed({ subject: 'ada', client: 'cli' }))).toEqual({ ...first, appended: 0 });
+      expect(await store.readStream('s-1')).toHaveLength(2);
+    });
+
+    it('a key stored with a plain-string actor (before identity) answers that subject only', async () => {
+      const first = await handleCommand(store, counter, 's-1', add(2), keyed('ada'));
+      expect(await handleCommand(store, counter, 's-1', add(2), keyed({ subject: 'ada', client: null }))).toEqual({ ...first, appended: 0 });
+      expect((await handleCommand(store, counter, 's-1', add(2), keyed({ subject: 'bob', client: null }))).appended).toBe(1);
+    });
+  });
+
   it('appends nothing twice under the same event ids', async () => {
     const fixed = options({ newEventId: () => 'same-id' });
     await handleCommand(store, counter, 's-1', add(1), fixed);

@@ -1,5 +1,6 @@
 import type { OrderCreated } from '#events';
 import { workflowSpec } from '#eventsourcing/testing';
+import type { Actor } from '../shared/actor.js';
 import { IllegalStateError } from '../shared/errors.js';
 import { paymentWorkflow, type PaymentInput, type PaymentSend, type PaymentStep } from './payment.workflow.js';
 
@@ -10,7 +11,8 @@ const order: OrderCreated['data'] = {
   orderId: 'ord-1', customerId: 'c-1', accountId: 'acc-1', currency: 'EUR', total: 300,
   items: [{ sku: 'S', name: 'Thing', quantity: 1, unitPrice: 300 }], createdAt,
 };
-const spec = workflowSpec(paymentWorkflow(60_000));
+const paymentService: Actor = { subject: 'svc-payments', roles: ['payment-service'] };
+const spec = workflowSpec(paymentWorkflow(60_000, paymentService));
 
 const created = (at = soon): PaymentInput => ({ type: 'OrderCreated', order, at });
 const cancelled: PaymentInput = { type: 'OrderCancelled', orderId: 'ord-1', at: soon };
@@ -18,10 +20,10 @@ const overdue: PaymentInput = { type: 'PaymentOverdue', orderId: 'ord-1', at: la
 const done = (step: PaymentStep, appended = 1, at = soon): PaymentInput => ({ type: 'Done', step, appended, at });
 const refused = (step: PaymentStep, code: string): PaymentInput => ({ type: 'Refused', step, code, at: soon });
 
-const at = (now: string) => ({ metadata: { now } });
-const pay = (now = soon): PaymentSend => ({
+const at = (now: string) => ({ metadata: { now, actor: paymentService } });
+const pay = (now = soon, customerId = 'c-1'): PaymentSend => ({
   step: 'pay', to: 'account',
-  command: { type: 'WithdrawMoney', data: { accountId: 'acc-1', amount: 300, currency: 'EUR', orderId: 'ord-1', description: 'Payment of order ord-1' }, ...at(now) },
+  command: { type: 'WithdrawMoney', data: { accountId: 'acc-1', amount: 300, currency: 'EUR', orderId: 'ord-1', customerId, description: 'Payment of order ord-1' }, ...at(now) },
 });
 const refund = (now = soon): PaymentSend => ({
   step: 'refund', to: 'account',
@@ -31,7 +33,7 @@ const markPaid = (now = soon): PaymentSend => ({ step: 'mark-paid', to: 'order',
 const recordRefund: PaymentSend = { step: 'record-refund', to: 'order', command: { type: 'RecordOrderRefund', data: { orderId: 'ord-1' }, ...at(soon) } };
 const cancelOrder = (step: 'cancel-unpaid' | 'timeout', reason: string, now: string): PaymentSend =>
   ({ step, to: 'order', command: { type: 'CancelOrder', data: { orderId: 'ord-1', reason, unlessPaid: true }, ...at(now) } });
-const saga = { orderId: 'ord-1', accountId: 'acc-1', amount: 300, currency: 'EUR', deadline: '2026-11-24T10:01:01.000Z', reason: null };
+const saga = { orderId: 'ord-1', customerId: 'c-1', accountId: 'acc-1', amount: 300, currency: 'EUR', deadline: '2026-11-24T10:01:01.000Z', reason: null };
 
 describe('the payment saga', () => {
   describe('paying an order', () => {
@@ -54,6 +56,34 @@ describe('the payment saga', () => {
       spec.given([created()]).when(refused('pay', 'insufficient_funds')).then([cancelOrder('cancel-unpaid', 'payment failed: insufficient_funds', soon)]));
     it('fails the payment with the account’s code', () =>
       spec.given([created()]).when(refused('pay', 'not_found')).thenState({ status: 'payment_failed', ...saga, reason: 'not_found' }));
+    it('cancels the order when the account does not belong to the order’s customer', () =>
+      spec.given([created()]).when(refused('pay', 'not_account_owner')).then([cancelOrder('cancel-unpaid', 'payment failed: not_account_owner', soon)]));
+    it('fails the payment with not_account_owner', () =>
+      spec.given([created()]).when(refused('pay', 'not_account_owner')).thenState({ status: 'payment_failed', ...saga, reason: 'not_account_owner' }));
+  });
+
+  describe('the order’s customer', () => {
+    const bobsOrder: PaymentInput = { type: 'OrderCreated', order: { ...order, customerId: 'c-2' }, at: soon };
+
+    it('is named in the withdrawal: the account pays only for its owner', () =>
+      spec.given([]).when(bobsOrder).then([pay(soon, 'c-2')]));
+    it('is kept in the saga’s state', () => spec.given([]).when(bobsOrder).thenState({ status: 'awaiting_payment', ...saga, customerId: 'c-2' }));
+  });
+
+  describe('the actor its commands are sent as', () => {
+    const other: Actor = { subject: 'svc-payments-eu', roles: ['payment-service'] };
+    const asOther = workflowSpec(paymentWorkflow(60_000, other));
+    const sentAs = (actor: Actor, send: PaymentSend): PaymentSend => ({ ...send, command: { ...send.command, metadata: { ...send.command.metadata, actor } } }) as PaymentSend;
+
+    it.each<[string, PaymentInput[], PaymentInput, PaymentSend]>([
+      ['the payment', [], created(), pay()],
+      ['marking the order paid', [created()], done('pay'), markPaid()],
+      ['cancelling an unpaid order', [created()], refused('pay', 'insufficient_funds'), cancelOrder('cancel-unpaid', 'payment failed: insufficient_funds', soon)],
+      ['the timeout', [created()], overdue, cancelOrder('timeout', 'payment timed out', late)],
+      ['the refund', [created(), done('pay'), done('mark-paid')], cancelled, refund()],
+      ['recording the refund', [created(), done('pay'), cancelled], done('refund'), recordRefund],
+    ])('%s is sent as the actor the workflow was given', (_step, given, input, expected) =>
+      asOther.given(given).when(input).then([sentAs(other, expected)]));
   });
 
   describe('cancellation (the compensation)', () => {

@@ -1,4 +1,4 @@
-import { accountDecider } from '#domain';
+import { accountDecider, type Actor } from '#domain';
 import { accountStreamId } from '#events';
 import { InMemoryEventStore, WrongExpectedRevisionError } from '#eventsourcing';
 import { WritePath } from './write-path.js';
@@ -22,14 +22,33 @@ describe('WritePath: a busy stream in one process', () => {
     };
     const writes = new WritePath(store, {});
     const now = new Date().toISOString();
-    const metadata = { correlationId: 'c', causationId: null };
-    await writes.handle(accountDecider, accountStreamId('a-1'), { type: 'OpenAccount', data: { accountId: 'a-1', ownerName: 'Ada', currency: 'EUR' }, metadata: { now } }, { metadata });
+    const ada: Actor = { subject: 'cust-ada', roles: ['customer'] };
+    const metadata = { correlationId: 'c', causationId: null, actor: { subject: ada.subject, client: 'web' } };
+    await writes.handle(accountDecider, accountStreamId('a-1'), { type: 'OpenAccount', data: { accountId: 'a-1', ownerName: 'Ada', currency: 'EUR' }, metadata: { now, actor: ada } }, { metadata });
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>
-        writes.handle(accountDecider, accountStreamId('a-1'), { type: 'DepositMoney', data: { accountId: 'a-1', amount: 1, currency: 'EUR' }, metadata: { now } }, { metadata }),
+        writes.handle(accountDecider, accountStreamId('a-1'), { type: 'DepositMoney', data: { accountId: 'a-1', amount: 1, currency: 'EUR' }, metadata: { now, actor: ada } }, { metadata }),
       ),
     );
     expect(results.map((r) => r.revision).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(conflicts).toBe(0);
+  });
+});
+
+describe('WritePath.stateOf: a fact of another aggregate, as the stream holds it now', () => {
+  const at = '2026-11-25T10:00:00.000Z';
+  const opened = (accountId: string, schemaVersion: number, owner: object) => ({
+    eventId: `opened-${accountId}`, type: 'AccountOpened', schemaVersion, occurredAt: at,
+    data: { accountId, ownerName: 'Ada', currency: 'EUR', openedAt: at, ...owner }, metadata: { correlationId: 'c', causationId: null },
+  });
+
+  it('folds the stream with the project’s codec: the owner of an account, none for one opened before owners were recorded', async () => {
+    const store = new InMemoryEventStore();
+    await store.append(accountStreamId('a-2'), [opened('a-2', 2, { ownerId: 'cust-ada' })], 'no_stream');
+    await store.append(accountStreamId('a-1'), [opened('a-1', 1, {})], 'no_stream');
+    const writes = new WritePath(store, {});
+    expect(await writes.stateOf(accountDecider, accountStreamId('a-2'))).toMatchObject({ status: 'Open', ownerId: 'cust-ada' });
+    expect(await writes.stateOf(accountDecider, accountStreamId('a-1'))).toMatchObject({ status: 'Open', ownerId: null });
+    expect(await writes.stateOf(accountDecider, accountStreamId('a-3'))).toEqual({ status: 'None' });
   });
 });
