@@ -161,8 +161,8 @@ describe('Account', () => {
     it('the payment service, paying an order of the account’s owner', () => spec.given([opened, deposited(500)]).when(payOrder(ada.subject)).then([paid]));
     it('not the payment service for an order of another customer', () =>
       spec.given([opened, deposited(500)]).when(payOrder(bob.subject)).thenThrows(IllegalStateError, 'not_account_owner'));
-    it('not the payment service without an order', () => spec.given([opened, deposited(500)]).when(takeOut(paymentService)).thenThrows(ValidationError, 'order_required'));
-    it('not the payment service without the order’s customer', () => spec.given([opened, deposited(500)]).when(payOrder(undefined)).thenThrows(ValidationError, 'order_required'));
+    it('not the payment service without an order', () => spec.given([opened, deposited(500)]).when(takeOut(paymentService)).thenThrows(ForbiddenError, 'forbidden'));
+    it('not the payment service without the order’s customer', () => spec.given([opened, deposited(500)]).when(payOrder(undefined)).thenThrows(ForbiddenError, 'forbidden'));
     it('not the payment service from an account that was never opened', () => spec.given([]).when(payOrder(ada.subject)).thenThrows(NotFoundError, 'not_found'));
   });
 
