@@ -20,7 +20,7 @@ export const post = (
   url: string,
   path: () => string,
   body: string,
-  options: { rate: number | null; seconds: number; connections: number; expect?: number },
+  options: { rate: number | null; seconds: number; connections: number; expect?: number; headers?: Record<string, string> },
 ): Promise<StepResult> =>
   new Promise((resolve, reject) => {
     const latencies: number[] = [];
@@ -31,7 +31,7 @@ export const post = (
         connections: options.connections,
         duration: options.seconds,
         ...(options.rate ? { overallRate: options.rate } : {}),
-        requests: [{ method: 'POST', setupRequest: (request) => ({ ...request, path: path(), headers: { 'content-type': 'application/json' }, body }) }],
+        requests: [{ method: 'POST', setupRequest: (request) => ({ ...request, path: path(), headers: { 'content-type': 'application/json', ...options.headers }, body }) }],
       },
       (error) => {
         if (error) return reject(error instanceof Error ? error : new Error(String(error)));
