@@ -11,5 +11,10 @@ export CONSUMER_GROUP_PREFIX="$1-$(date +%s)-$$"
 export ORDER_SEARCH_ALIAS="${ORDER_SEARCH_ALIAS:-test-orders}"
 export LOG_LEVEL="${LOG_LEVEL:-warn}"
 export KAFKA_TOPIC_PREFIX="${TEST_KAFKA_TOPIC_PREFIX:-test.}"
+# The suites drive thousands of requests as one caller: limits far above that, so they are
+# counted but refuse nothing. The rate-limit tests set their own small limits.
+export RATE_LIMIT_COMMANDS="${RATE_LIMIT_COMMANDS:-100000000}" RATE_LIMIT_READS="${RATE_LIMIT_READS:-100000000}"
+export RATE_LIMIT_SEARCHES="${RATE_LIMIT_SEARCHES:-100000000}" RATE_LIMIT_CONSISTENCY_WAITS="${RATE_LIMIT_CONSISTENCY_WAITS:-100000000}"
+export RATE_LIMIT_ANONYMOUS="${RATE_LIMIT_ANONYMOUS:-100000000}"
 
 node scripts/reset-test-env.mjs

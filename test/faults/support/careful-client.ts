@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { baseUrl } from '../../support/apps.js';
+import { bearer } from '../../support/tokens.js';
 
 /** One deposit as a careful client makes it: one Idempotency-Key, retried until it is accepted. */
 export interface Deposit {
@@ -74,7 +75,7 @@ export class CarefulClient {
       try {
         const response = await fetch(`${baseUrl('command-api')}/accounts/${deposit.accountId}/deposits`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': deposit.key },
+          headers: { 'content-type': 'application/json', 'idempotency-key': deposit.key, ...(await bearer('alice')) },
           body: JSON.stringify({ amount: deposit.amount, currency: 'EUR' }),
           signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
         });

@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { baseUrl } from '../../support/apps.js';
+import { bearer } from '../../support/tokens.js';
 
 export interface OpenLoadResult {
   readonly seconds: number;
@@ -16,8 +17,9 @@ export interface OpenLoadResult {
  * in all (null: as fast as they are answered), for `seconds`: load that does not slow down when
  * the server does, unlike a client that waits for its answers.
  */
-export const depositLoad = (accounts: readonly string[], options: { rate: number | null; seconds: number; connections: number }): Promise<OpenLoadResult> =>
-  new Promise((resolve, reject) => {
+export const depositLoad = async (accounts: readonly string[], options: { rate: number | null; seconds: number; connections: number }): Promise<OpenLoadResult> => {
+  const auth = await bearer('alice'); // the accounts are alice's
+  return new Promise((resolve, reject) => {
     const statuses: Record<number, number> = {};
     let n = 0;
     let errors = 0;
@@ -30,7 +32,7 @@ export const depositLoad = (accounts: readonly string[], options: { rate: number
         ...(options.rate ? { overallRate: options.rate } : {}),
         requests: [{
           method: 'POST',
-          setupRequest: (request) => ({ ...request, path: `/accounts/${accounts[n++ % accounts.length]!}/deposits`, headers: { 'content-type': 'application/json' }, body: '{"amount":1,"currency":"EUR"}' }),
+          setupRequest: (request) => ({ ...request, path: `/accounts/${accounts[n++ % accounts.length]!}/deposits`, headers: { 'content-type': 'application/json', ...auth }, body: '{"amount":1,"currency":"EUR"}' }),
         }],
       },
       (error) => {
@@ -43,3 +45,4 @@ export const depositLoad = (accounts: readonly string[], options: { rate: number
     });
     instance.on('reqError', () => errors++);
   });
+};
