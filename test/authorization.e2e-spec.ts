@@ -165,6 +165,6 @@ describe('authorization: every route × role × owner or not', () => {
       expect(await seen('other')).toEqual([]);
       const asked = (await get('other', `/orders/search?customerId=${ownerId}`)).body['items'] as unknown[] | undefined;
       expect(asked ?? []).toEqual([]); // asking for someone else's orders by name finds nothing either
-    });
+    }, 60_000);
   });
 });
