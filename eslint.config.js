@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const infrastructure = ['@nestjs/*', 'pg', 'pg-*', 'kafkajs', '@elastic/*', '@eventstore/*', 'node:*', '#infra/*'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.local/**', 'coverage/**', 'bench/results/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['dist/**', 'node_modules/**', '.local/**', 'coverage/**', 'bench/results/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

@@ -17,12 +17,20 @@ const shared = {
   },
 };
 
+// Lets CommonJS packages (@nestjs/throttler) require Nest 12's ES modules, as Node >= 20.19 does
+// and Jest before Node 24.9 does not (see the resolver). Not for the unit tests: they wire no app,
+// and importing Nest first would cost each file about a second.
+const requireEsm = {
+  resolver: '<rootDir>/test/support/jest/require-esm.resolver.cjs',
+  setupFiles: ['<rootDir>/test/support/jest/require-esm.setup.ts'],
+};
+
 export default {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'], testPathIgnorePatterns: ['\\.int\\.spec\\.ts$'] },
-    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int.spec.ts'] },
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    { ...shared, ...requireEsm, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.int.spec.ts'] },
+    { ...shared, ...requireEsm, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
     // Faults stop and start the stack's services: `npm run test:faults`, never beside other tests.
-    { ...shared, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'] },
+    { ...shared, ...requireEsm, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'] },
   ],
 };

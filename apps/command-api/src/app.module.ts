@@ -9,6 +9,7 @@ import { RelayModule } from '#infra/relay/relay.module';
 import { AuthModule } from '#infra/auth/auth.module';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { HealthController } from '#infra/http/health.controller';
+import { RateLimitModule } from '#infra/http/rate-limit.module';
 import { healthChecks } from './health/health-checks.provider.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
 import { IdempotencyStore } from './idempotency/idempotency.store.js';
@@ -25,6 +26,8 @@ export class AppModule {
         DatabaseModule,
         EventStoreModule.forRoot({ idempotencyWindowMs: config.idempotencyTtlMs }),
         CqrsModule.forRoot(),
+        // Before AuthModule: requests are counted before a missing token answers 401.
+        RateLimitModule.forRoot({ routes: 'commands' }),
         AuthModule,
         RelayModule,
         AccountsModule,

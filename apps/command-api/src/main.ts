@@ -7,6 +7,7 @@ import { admissionControl } from '#infra/http/admission.middleware';
 import { limitJsonNesting } from '#infra/http/json-nesting.middleware';
 import { validationPipe } from '#infra/http/validation.pipe';
 import { stopWithin } from '#infra/nest/shutdown';
+import { secureHttp } from '#infra/http/secure-http';
 import { AppModule } from './app.module.js';
 import { HttpErrorsFilter } from './shared/http-errors.filter.js';
 import { requireJsonBody } from './shared/json-body.middleware.js';
@@ -15,6 +16,7 @@ import { requireJsonBody } from './shared/json-body.middleware.js';
 export const bootstrap = async (config: Config): Promise<NestExpressApplication> => {
   configureLogging(config);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, logger: new PinoNestLogger() });
+  secureHttp(app, config);
   app.use(admissionControl({ maxInFlight: config.maxInFlightRequests, maxInFlightPerStream: config.maxInFlightPerStream }));
   app.use(requireJsonBody);
   app.useBodyParser('json', { limit: '64kb' });

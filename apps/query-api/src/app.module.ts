@@ -3,6 +3,7 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthModule } from '#infra/auth/auth.module';
 import type { Config } from '#infra/config/config';
 import { HealthController } from '#infra/http/health.controller';
+import { RateLimitModule } from '#infra/http/rate-limit.module';
 import { ConfigModule } from '#infra/nest/config.module';
 import { DatabaseModule } from '#infra/nest/database.module';
 import { ElasticsearchModule } from '#infra/nest/elasticsearch.module';
@@ -21,7 +22,14 @@ export class AppModule {
   static forRoot(config: Config): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, AuthModule, ElasticsearchModule.forRoot((c) => c.searchTimeoutMs + 1_000)],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        // Before AuthModule: requests are counted before a missing token answers 401.
+        RateLimitModule.forRoot({ routes: 'reads', waitHeader: 'x-consistency-token' }),
+        AuthModule,
+        ElasticsearchModule.forRoot((c) => c.searchTimeoutMs + 1_000),
+      ],
       controllers: [SearchController, OrdersController, AccountsController, HealthController],
       providers: [healthChecks, ProjectedRevisions, OrderQueries, AccountQueries, OrderSearchService, { provide: APP_INTERCEPTOR, useClass: ConsistencyInterceptor }],
     };

@@ -7,12 +7,14 @@ import { admissionControl } from '#infra/http/admission.middleware';
 import { validationPipe } from '#infra/http/validation.pipe';
 import { configureLogging, PinoNestLogger } from '#infra/logging/logger';
 import { stopWithin } from '#infra/nest/shutdown';
+import { secureHttp } from '#infra/http/secure-http';
 import { AppModule } from './app.module.js';
 
 /** Builds and starts query-api; a port of 0 picks a free one (tests). */
 export const bootstrap = async (config: Config): Promise<INestApplication> => {
   configureLogging(config);
   const app = await NestFactory.create(AppModule.forRoot(config), { logger: new PinoNestLogger() });
+  secureHttp(app, config);
   app.use(admissionControl({ maxInFlight: config.maxInFlightRequests, maxInFlightPerStream: config.maxInFlightPerStream }));
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new JsonErrorsFilter());

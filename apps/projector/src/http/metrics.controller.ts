@@ -1,6 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { NoRateLimit } from '#infra/http/rate-limit.decorators';
 import { registry } from '../consumer/metrics.js';
 
+@NoRateLimit()
 @Controller('metrics')
 export class MetricsController {
   @Get()

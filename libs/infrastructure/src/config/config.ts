@@ -86,6 +86,8 @@ export interface Config {
   readonly redisUrl: string;
   /** Requests per caller (per address when unauthenticated) in each window; 0 turns a limit off. */
   readonly rateLimits: {
+    /** Starts every counter's Redis key (then the app's name), so stacks and test runs sharing a Redis stay apart. */
+    readonly keyPrefix: string;
     readonly windowMs: number;
     readonly commands: number;
     readonly reads: number;
@@ -232,6 +234,7 @@ export const loadConfig = (env: Environment = process.env): Config => {
     },
     redisUrl: read.url('REDIS_URL', 'redis://127.0.0.1:6379'),
     rateLimits: {
+      keyPrefix: read.text('RATE_LIMIT_KEY_PREFIX', 'ledger:rate-limits:'),
       windowMs: read.int('RATE_LIMIT_WINDOW_MS', 10_000, 100),
       commands: read.int('RATE_LIMIT_COMMANDS', 1_000),
       reads: read.int('RATE_LIMIT_READS', 2_000),

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import type { Config } from '#infra/config/config';
+import { testConfig } from '#infra/testing/test-config';
+import { bootstrap } from './main.js';
+
+interface Reply {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
+
+/**
+ * Rate limits (real Redis, a key prefix of this run's own), security headers and CORS, over HTTP
+ * without tokens: every call here is anonymous, so it is counted per address, before the
+ * authentication guard answers 401. Limits per caller are counted the same way, by subject.
+ */
+describe('rate limits, security headers and CORS on query-api (real Redis)', () => {
+  const WINDOW_MS = 2_000;
+  const ANONYMOUS = 3;
+  const apps: INestApplication[] = [];
+
+  const start = async (overrides: Partial<Config> = {}, anonymous = ANONYMOUS): Promise<string> => {
+    const rateLimits = { keyPrefix: `test-${randomUUID()}:`, windowMs: WINDOW_MS, commands: 0, reads: 0, searches: 0, consistencyWaits: 0, anonymous };
+    const app = await bootstrap(testConfig({ queryApiPort: 0, rateLimits, corsOrigins: [], ...overrides }));
+    apps.push(app);
+    return `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  };
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+  });
+
+  const call = async (url: string, init: RequestInit = {}): Promise<Reply> => {
+    const response = await fetch(url, init);
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  };
+  const anOrder = (): string => `/orders/${randomUUID()}`;
+
+  describe('with Redis', () => {
+    let base: string;
+    beforeAll(async () => (base = await start()));
+
+    it('counts calls without a valid token per address, before the 401; beyond the limit answers 429 with Retry-After and the JSON error', async () => {
+      const within = await Promise.all(Array.from({ length: ANONYMOUS }, () => call(`${base}${anOrder()}`)));
+      expect(within.map((r) => r.status)).toEqual(Array(ANONYMOUS).fill(401));
+      expect(within.map((r) => r.headers.get('x-ratelimit-limit-anonymous'))).toEqual(Array(ANONYMOUS).fill(String(ANONYMOUS)));
+
+      const beyond = await call(`${base}${anOrder()}`);
+      expect(beyond.status).toBe(429);
+      expect(beyond.headers.get('retry-after')).toBe(String(WINDOW_MS / 1000));
+      expect(beyond.headers.get('x-ratelimit-remaining-anonymous')).toBe('0');
+      expect(beyond.body).toEqual({
+        statusCode: 429,
+        error: 'rate_limited',
+        limit: 'anonymous',
+        retryAfter: WINDOW_MS / 1000,
+        message: 'Too many requests without a valid token from this address; retry in 2 s',
+      });
+      // A refused token is no way around it: token guessing is limited the same.
+      expect((await call(`${base}${anOrder()}`, { headers: { authorization: 'Basic Z3Vlc3M6Z3Vlc3M=' } })).status).toBe(429);
+    });
+
+    it('serves again once the caller has waited Retry-After', async () => {
+      let refused = await call(`${base}${anOrder()}`);
+      for (let i = 0; refused.status !== 429 && i < ANONYMOUS + 1; i++) refused = await call(`${base}${anOrder()}`);
+      expect(refused.status).toBe(429);
+      // Calls made before Retry-After count in the next window; a caller that waits is served.
+      await new Promise((done) => setTimeout(done, Number(refused.headers.get('retry-after')) * 1000 + 100));
+      expect((await call(`${base}${anOrder()}`)).status).toBe(401);
+    });
+
+    it('never limits health, and shows the limits counted', async () => {
+      const replies = await Promise.all(['/health', '/health/ready', '/health/live'].flatMap((path) => Array.from({ length: 3 * ANONYMOUS }, () => call(`${base}${path}`))));
+      expect(replies.every((r) => r.status === 200 && !r.headers.has('x-ratelimit-limit-anonymous'))).toBe(true);
+      expect((await call(`${base}/health`)).body).toMatchObject({ status: 'ok', rateLimits: { status: 'ok' } });
+    });
+
+    it('sends security headers on every answer, refusals included', async () => {
+      for (const reply of [await call(`${base}/health`), await call(`${base}${anOrder()}`)]) {
+        expect(reply.headers.get('content-security-policy')).toBe("default-src 'none';frame-ancestors 'none'");
+        expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(reply.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+        expect(reply.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+        expect(reply.headers.has('x-powered-by')).toBe(false);
+      }
+    });
+
+    it('answers no CORS when no origin is configured', async () => {
+      const simple = await call(`${base}/health`, { headers: { origin: 'https://app.example' } });
+      expect(simple.headers.has('access-control-allow-origin')).toBe(false);
+      const preflight = await call(`${base}${anOrder()}`, { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' } });
+      expect(preflight.headers.has('access-control-allow-origin')).toBe(false);
+    });
+  });
+
+  it('allows exactly the configured origins', async () => {
+    const base = await start({ corsOrigins: ['https://app.example'] });
+    const allowed = await call(`${base}/health`, { headers: { origin: 'https://app.example' } });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(allowed.headers.get('access-control-expose-headers')).toContain('Retry-After');
+    expect(allowed.headers.has('access-control-allow-credentials')).toBe(false);
+    const other = await call(`${base}/health`, { headers: { origin: 'https://app.example.evil' } });
+    expect(other.headers.has('access-control-allow-origin')).toBe(false);
+
+    const preflight = await call(`${base}${anOrder()}`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization,x-consistency-token' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization.*X-Consistency-Token/);
+  });
+
+  it('serves without limits when Redis does not answer, and says so in /health (degraded, still ready)', async () => {
+    const base = await start({ redisUrl: 'redis://127.0.0.1:9' }, 1);
+    const replies = await Promise.all(Array.from({ length: 5 }, () => call(`${base}${anOrder()}`)));
+    expect(replies.map((r) => r.status)).toEqual([401, 401, 401, 401, 401]);
+    const health = await call(`${base}/health`);
+    expect(health.status).toBe(200);
+    expect(health.body).toMatchObject({ status: 'ok', rateLimits: { status: 'degraded', message: expect.stringContaining('served without rate limits') as unknown } });
+  });
+});

@@ -1,0 +1,4 @@
+// What a CommonJS require('@nestjs/common') gets under Jest: see ../require-esm.resolver.cjs.
+const namespace = globalThis[Symbol.for('ledger.jest.required-as-esm')]?.['@nestjs/common'];
+if (!namespace) throw new Error('@nestjs/common was required before test/support/jest/require-esm.setup.ts imported it: is it in setupFiles?');
+module.exports = namespace;
