@@ -17,6 +17,8 @@ export ORDER_SEARCH_ALIAS="${BENCH_ORDER_SEARCH_ALIAS:-bench-orders}"
 export CONSUMER_GROUP_PREFIX="bench-$(date +%s)-$$"
 export LOG_LEVEL="${LOG_LEVEL:-warn}"
 export KAFKA_TOPIC_PREFIX="${BENCH_KAFKA_TOPIC_PREFIX:-bench.}"
+# Rate limits are counted (in Redis) under their own keys; the scenarios set them far above their load.
+export RATE_LIMIT_KEY_PREFIX="bench-$(date +%s)-$$:"
 
 npx tsc -p tsconfig.bench.json
 node dist/bench/run.js "$@"
