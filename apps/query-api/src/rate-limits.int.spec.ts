@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { Config } from '#infra/config/config';
 import { testConfig } from '#infra/testing/test-config';
 import { bootstrap } from './main.js';
+import { bearer } from '../../../test/support/tokens.js';
 
 interface Reply {
   status: number;
@@ -92,6 +93,47 @@ describe('rate limits, security headers and CORS on query-api (real Redis)', () 
       const preflight = await call(`${base}${anOrder()}`, { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' } });
       expect(preflight.headers.has('access-control-allow-origin')).toBe(false);
     });
+  });
+
+  describe('per caller, with tokens from the local Keycloak', () => {
+    const READS = 4;
+    const SEARCHES = 2;
+    let base: string;
+    beforeAll(async () => {
+      const rateLimits = { keyPrefix: `test-${randomUUID()}:`, windowMs: WINDOW_MS, commands: 0, reads: READS, searches: SEARCHES, consistencyWaits: 1, anonymous: 0 };
+      const app = await bootstrap(testConfig({ queryApiPort: 0, rateLimits }));
+      apps.push(app);
+      base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    });
+    const waitOut = (reply: Reply) => new Promise((done) => setTimeout(done, Number(reply.headers.get('retry-after')) * 1000 + 100));
+
+    it("counts each caller by subject: alice over her limit gets 429, bob's reads go on, and alice is served again after Retry-After", async () => {
+      const alice = { headers: await bearer('alice') };
+      const within = [];
+      for (let i = 0; i < READS; i++) within.push((await call(`${base}${anOrder()}`, alice)).status);
+      expect(within).toEqual(Array(READS).fill(404)); // served (nothing there), and counted
+      const beyond = await call(`${base}${anOrder()}`, alice);
+      expect(beyond.status).toBe(429);
+      expect(beyond.body).toMatchObject({ error: 'rate_limited', limit: 'reads' });
+      expect(Number(beyond.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await call(`${base}${anOrder()}`, { headers: await bearer('bob') })).status).toBe(404);
+      await waitOut(beyond);
+      expect((await call(`${base}${anOrder()}`, alice)).status).toBe(404);
+    });
+
+    it('limits searches and consistency waits tighter than reads', async () => {
+      const oscar = { headers: await bearer('oscar') };
+      const searches = [];
+      for (let i = 0; i <= SEARCHES; i++) searches.push(await call(`${base}/orders/search?q=x`, oscar));
+      expect(searches.map((r) => r.status)).toEqual([...Array(SEARCHES).fill(200), 429]);
+      expect(searches.at(-1)!.body).toMatchObject({ limit: 'searches' });
+      const bob = await bearer('bob');
+      const token = { ...bob, 'x-consistency-token': `order-${randomUUID()}@0` };
+      // Two waits at once: one is allowed (it waits, then times out: nothing is there), the other refused at once.
+      const both = await Promise.all([call(`${base}${anOrder()}`, { headers: token }), call(`${base}${anOrder()}`, { headers: token })]);
+      expect(both.map((r) => r.status).sort()).toEqual([429, 504]);
+      expect(both.find((r) => r.status === 429)!.body).toMatchObject({ limit: 'consistencyWaits' });
+    }, 30_000);
   });
 
   it('allows exactly the configured origins', async () => {
