@@ -16,11 +16,11 @@ const cache = new Map<string, Promise<IssuedToken>>();
 /** A cached token is used until this many seconds before it expires. */
 const MARGIN_S = 30;
 
-const cached = async (key: string, issue: () => Promise<IssuedToken>): Promise<string> => {
+const cached = async (key: string, issue: () => Promise<IssuedToken>, minValidS = MARGIN_S): Promise<string> => {
   const hit = cache.get(key);
   if (hit) {
     const token = await hit.catch(() => null);
-    if (token && token.expiresAt - MARGIN_S > Date.now() / 1000) return token.accessToken;
+    if (token && token.expiresAt - minValidS > Date.now() / 1000) return token.accessToken;
   }
   const fresh = issue();
   cache.set(key, fresh);
@@ -35,11 +35,17 @@ const credentials = (user: User): TestUser => {
   return { username: user, password };
 };
 
-/** A user's access token from the local identity provider, over HTTP (the password grant). */
-export const accessToken = (user: User): Promise<string> => {
+/**
+ * A user's access token from the local identity provider, over HTTP (the password grant): the
+ * cached one while it has `minValidS` seconds left, else a fresh one.
+ */
+export const accessToken = (user: User, minValidS = MARGIN_S): Promise<string> => {
   const { username, password } = credentials(user);
-  return cached(username, () => passwordGrant(loadConfig().oidc, username, password));
+  return cached(username, () => passwordGrant(loadConfig().oidc, username, password), minValidS);
 };
+
+/** Forgets a user's cached token (the apps refused it: the provider's keys changed, say). */
+export const forgetToken = (user: User): void => void cache.delete(typeof user === 'string' ? user : user.username);
 
 /** The payment service's access token (client credentials). */
 export const serviceToken = (): Promise<string> => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { baseUrl } from '../../support/apps.js';
-import { bearer } from '../../support/tokens.js';
+import { bearer, forgetToken } from '../../support/tokens.js';
 
 /** One deposit as a careful client makes it: one Idempotency-Key, retried until it is accepted. */
 export interface Deposit {
@@ -21,6 +21,8 @@ export interface LoadStats {
   timeouts: number;
   conflicts: number;
   networkErrors: number;
+  /** Answers 401: the token was refused, and the client got a new one. */
+  reauthenticated: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -31,7 +33,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * after Retry-After when one is given) until it is accepted or `giveUpAfterMs` passes.
  */
 export class CarefulClient {
-  readonly stats: LoadStats = { deposits: [], refused: 0, serverErrors: 0, timeouts: 0, conflicts: 0, networkErrors: 0 };
+  readonly stats: LoadStats = { deposits: [], refused: 0, serverErrors: 0, timeouts: 0, conflicts: 0, networkErrors: 0, reauthenticated: 0 };
   private running = false;
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -89,7 +91,11 @@ export class CarefulClient {
           retryAfterMs = Number(response.headers.get('retry-after') ?? 0) * 1000;
         } else if (response.status >= 500) this.stats.serverErrors++;
         else if (response.status === 409) this.stats.conflicts++;
-        else throw new Error(`deposit ${deposit.key} answered ${response.status}`);
+        else if (response.status === 401) {
+          // As a real client does: its token was refused (the provider's keys changed), so it gets a new one.
+          this.stats.reauthenticated++;
+          forgetToken('alice');
+        } else throw new Error(`deposit ${deposit.key} answered ${response.status}`);
       } catch (error) {
         // By name: fetch's errors come from another realm than the test's, so instanceof fails.
         const name = (error as { name?: string }).name;

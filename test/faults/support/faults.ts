@@ -9,7 +9,7 @@ import type { Pool } from '#infra/postgres/pool';
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const run = promisify(execFile);
 
-const PORTS = { kafka: 9092, elasticsearch: 9200 } as const;
+const PORTS = { kafka: 9092, elasticsearch: 9200, keycloak: 8180 } as const;
 
 const listening = (port: number): Promise<boolean> =>
   new Promise((done) => {
@@ -23,7 +23,7 @@ const listening = (port: number): Promise<boolean> =>
  * checkout did not start cannot be stopped by it: that fails the scenario instead of passing it
  * without a fault.
  */
-export const infra = async (action: 'up' | 'down', service: 'kafka' | 'elasticsearch'): Promise<void> => {
+export const infra = async (action: 'up' | 'down', service: keyof typeof PORTS): Promise<void> => {
   await run('bash', [resolve(ROOT, 'docker/local/infra.sh'), action, service], { cwd: ROOT, maxBuffer: 4 * 1024 * 1024 });
   if (action === 'down' && (await listening(PORTS[service]))) {
     throw new Error(`${service} still listens on ${PORTS[service]}: it was not started by this checkout's infra.sh, so the fault cannot be made`);

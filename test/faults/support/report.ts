@@ -7,6 +7,8 @@ export interface FaultReport {
   readonly refused: number;
   readonly serverErrors: number;
   readonly timeouts: number;
+  /** 401s after which the client got a new token. */
+  readonly reauthenticated: number;
   /** Longest time without an accepted command, from the start of the fault. */
   readonly longestGapMs: number;
   /** From the end of the fault to the first accepted command. */
@@ -42,6 +44,7 @@ export const reportOf = (scenario: string, stats: LoadStats, loadStart: number, 
     refused: stats.refused,
     serverErrors: stats.serverErrors,
     timeouts: stats.timeouts,
+    reauthenticated: stats.reauthenticated,
     longestGapMs,
     firstAcceptedAfterMs: after.length ? after[0]! - faultEnd : null,
     backlogAcceptedAfterMs: backlogDone,
