@@ -182,7 +182,7 @@ describe('faults under load from a careful client: 0 lost, 0 doubled, and back b
     reports.push({
       scenario: `overload 3×: ${asked}/s asked, ${Math.round(held.acceptedPerSecond)}/s held`,
       deposits: answered201, accepted: answered201, refused: overload.statuses[503] ?? 0, serverErrors: others.reduce((sum, [, n]) => sum + n, 0),
-      timeouts: overload.errors, longestGapMs: 0, firstAcceptedAfterMs: null, backlogAcceptedAfterMs: null, rateBackAfterMs: null,
+      timeouts: overload.errors, reauthenticated: 0, longestGapMs: 0, firstAcceptedAfterMs: null, backlogAcceptedAfterMs: null, rateBackAfterMs: null,
       // Requests still in flight when the load stopped are applied but never counted: at most one per connection.
       lost: Math.max(0, answered201 - Number(rows[0]?.n)), doubled: 0, appliedUnanswered: Number(rows[0]?.n) - answered201,
       acceptedPerSecondUnderOverload: Math.round(overload.acceptedPerSecond), ratioToHeld: Number(ratio.toFixed(2)),
