@@ -236,8 +236,11 @@ YML
 KC_HOME="$CACHE/keycloak-$KEYCLOAK_VERSION"
 KC_LOG="$LOGS/keycloak.log"
 KC_REALM="$HERE/keycloak/ledger-realm.json"
-# Build-time options: `kc.sh build` bakes them in once, so each start is `start --optimized`.
-KC_BUILD_OPTIONS="--db=dev-file --health-enabled=false"
+# Build-time options, baked in once by `kc.sh build` (rebuilt when they change): each start is then
+# `start --optimized`, which needs less than start-dev's CPU. An in-memory database: every start
+# imports the realm file afresh, so the file is the whole truth (users have fixed ids in it, so
+# their subjects, the owners of what they create, survive restarts). A local cache: no cluster.
+KC_BUILD_OPTIONS="--db=dev-mem --cache=local --health-enabled=false --metrics-enabled=false"
 
 # Keycloak needs Java 21 or newer; the machine's default java may be older.
 kc_java_home() {
@@ -251,45 +254,45 @@ kc_java_home() {
 }
 
 kc_fetch() {
-  [ -x "$KC_HOME/bin/kc.sh" ] && return 0
+  [ -f "$KC_HOME/.complete" ] && return 0
   need_cmd java openjdk-17-jre-headless
   need_cmd mvn maven
   say "keycloak: fetching $KEYCLOAK_VERSION from Maven Central (once)"
   mvn -B -q -f "$HERE/kafka-pom.xml" -Dkafka.version="$KAFKA_VERSION" dependency:copy \
     -Dartifact="org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:tar.gz" -DoutputDirectory="$CACHE"
+  rm -rf "$KC_HOME"
   tar -xzf "$CACHE/keycloak-quarkus-dist-$KEYCLOAK_VERSION.tar.gz" -C "$CACHE"
   rm -f "$CACHE/keycloak-quarkus-dist-$KEYCLOAK_VERSION.tar.gz"
+  touch "$KC_HOME/.complete"
 }
 
 kc_ready() { curl -fs "http://127.0.0.1:$KEYCLOAK_PORT/realms/ledger/.well-known/openid-configuration" >/dev/null; }
 
-# Starts Keycloak without waiting for it (it takes about a minute on 2 cores): kc_wait waits.
+# Starts Keycloak without waiting for it (about a minute on 2 cores): kc_wait waits, after the
+# other services have started.
 kc_start() {
   if alive keycloak; then say "keycloak: running (started by infra.sh) on http://127.0.0.1:$KEYCLOAK_PORT"; return 0; fi
   if port_open "$KEYCLOAK_PORT"; then say "keycloak: 127.0.0.1:$KEYCLOAK_PORT already served (reused)"; return 0; fi
   local jdk
-  jdk=$(kc_java_home) || { say "keycloak: needs a JDK 21 or newer under /usr/lib/jvm (Temurin 25 on this machine kind); none found" >&2; return 1; }
+  jdk=$(kc_java_home) || { say "keycloak: needs a JDK 21 or newer under /usr/lib/jvm (e.g. Temurin 25); none found" >&2; return 1; }
   kc_fetch
   if [ "$(cat "$KC_HOME/.build-options" 2>/dev/null)" != "$KC_BUILD_OPTIONS" ]; then
-    say "keycloak: building the server with $KC_BUILD_OPTIONS (once)"
+    say "keycloak: building the server with $KC_BUILD_OPTIONS (once, about a minute)"
     # shellcheck disable=SC2086
     JAVA_HOME="$jdk" "$KC_HOME/bin/kc.sh" build $KC_BUILD_OPTIONS >>"$KC_LOG" 2>&1
     echo "$KC_BUILD_OPTIONS" >"$KC_HOME/.build-options"
   fi
-  # The realm file is the truth: when it changes, the server's data starts over from it. Users
-  # have fixed ids in it, so their subjects (the owners of what they create) survive that.
-  local data="$KC_HOME/data" sum
-  sum=$(sha256sum "$KC_REALM" | cut -d' ' -f1)
-  if [ "$(cat "$data/.realm-sha256" 2>/dev/null)" != "$sum" ]; then rm -rf "$data"; fi
-  mkdir -p "$data/import"
-  cp "$KC_REALM" "$data/import/ledger-realm.json"
-  echo "$sum" >"$data/.realm-sha256"
-  # The bootstrap admin (master realm) is for the admin console and for tests that add users: development only.
+  # --import-realm reads only <home>/data/import.
+  rm -rf "$KC_HOME/data/import"
+  mkdir -p "$KC_HOME/data/import"
+  cp "$KC_REALM" "$KC_HOME/data/import/ledger-realm.json"
+  # The hostname fixes the issuer, whether callers say 127.0.0.1 or localhost. The bootstrap admin
+  # (master realm) is for the admin console and for tests that add users: development only.
   start_detached keycloak "$KC_LOG" env JAVA_HOME="$jdk" JAVA_OPTS_KC_HEAP="-Xms128m -Xmx512m" \
     KC_BOOTSTRAP_ADMIN_USERNAME="${KEYCLOAK_ADMIN_USER:-admin}" KC_BOOTSTRAP_ADMIN_PASSWORD="${KEYCLOAK_ADMIN_PASSWORD:-admin-dev-password}" \
     "$KC_HOME/bin/kc.sh" start --optimized --http-enabled=true --hostname-strict=false \
-    --http-host=127.0.0.1 --http-port="$KEYCLOAK_PORT" --http-management-port="$KEYCLOAK_MANAGEMENT_PORT" \
-    --import-realm
+    --hostname="http://127.0.0.1:$KEYCLOAK_PORT" --http-host=127.0.0.1 --http-port="$KEYCLOAK_PORT" \
+    --http-management-port="$KEYCLOAK_MANAGEMENT_PORT" --import-realm
   echo pending >"$STATE/keycloak.waiting"
 }
 
@@ -306,12 +309,19 @@ kc_wait() {
 }
 
 # ---------------------------------------------------------------- Redis
-redis_ready() { [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]; }
+# PING over /dev/tcp: no client needed to tell whether something answers like Redis.
+redis_ready() {
+  local reply
+  reply=$( (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT" && printf 'PING\r\n' >&3 && IFS= read -r -t 2 line <&3 && printf '%s' "$line") 2>/dev/null) || true
+  [[ "$reply" == +PONG* ]]
+}
 
 redis_up() {
   if alive redis; then say "redis: running (started by infra.sh) on 127.0.0.1:$REDIS_PORT"; return 0; fi
-  if port_open "$REDIS_PORT"; then say "redis: 127.0.0.1:$REDIS_PORT already served (reused)"; return 0; fi
+  if redis_ready; then say "redis: 127.0.0.1:$REDIS_PORT already served (reused)"; return 0; fi
+  if port_open "$REDIS_PORT"; then say "redis: 127.0.0.1:$REDIS_PORT is taken by something that does not answer PING" >&2; return 1; fi
   need_cmd redis-server redis-server
+  # Rate-limit counters only: nothing is written to disk.
   start_detached redis "$LOGS/redis.log" redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no --daemonize no
   wait_for redis 30 "$LOGS/redis.log" redis_ready
   say "redis: started on 127.0.0.1:$REDIS_PORT"
@@ -351,7 +361,7 @@ case "$command" in
     if pg_ready; then say "postgres: running on $PGHOST:$PGPORT$([ -f "$STATE/postgres.started" ] && echo ' (started by infra.sh)')"; else say "postgres: stopped"; fi
     status_line kafka "port_open $KAFKA_PORT" "127.0.0.1:$KAFKA_PORT"
     status_line elasticsearch "port_open $ES_PORT" "http://127.0.0.1:$ES_PORT"
-    status_line keycloak "port_open $KEYCLOAK_PORT" "http://127.0.0.1:$KEYCLOAK_PORT"
+    status_line keycloak "port_open $KEYCLOAK_PORT" "http://127.0.0.1:$KEYCLOAK_PORT$([ -f "$STATE/keycloak.waiting" ] && ! kc_ready && echo ' (starting)')"
     status_line redis "port_open $REDIS_PORT" "127.0.0.1:$REDIS_PORT"
     ;;
   *)
