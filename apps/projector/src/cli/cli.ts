@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { loadConfigOrExit, type Config } from '#infra/config/config';
 import { createElasticsearch } from '#infra/elasticsearch/elasticsearch';
@@ -14,6 +14,7 @@ import { ORDER_SEARCH_PROJECTION } from '../search/order-search.projection.js';
 import { rebuildOrderSearch } from '../search/order-search.rebuild.js';
 import { listProjections } from './projections-list.js';
 import { listSagas } from './sagas-list.js';
+import { issueToken } from './token.js';
 
 const withPool = async <T>(config: Config, work: (pool: Pool) => Promise<T>): Promise<T> => {
   // Operator tasks (rebuilds, migrations) may wait for locks and run long statements: no bounds here.
@@ -72,7 +73,7 @@ const rebuild = async (config: Config, name: string): Promise<void> => {
 };
 
 export const buildCli = (config: Config): Command => {
-  const program = new Command('ledger').description('Operate the ledger: projections, migrations, relay');
+  const program = new Command('ledger').description('Operate the ledger: projections, migrations, relay, tokens');
   const projections = program.command('projections').description('Read models');
   projections
     .command('list')
@@ -148,6 +149,15 @@ export const buildCli = (config: Config): Command => {
       console.log(`deleted ${deleted} dead letter(s) from ${deadLetterTopics(topic).dlq}`);
     });
   program.command('relay').description('run the event store → Kafka relay alone, until interrupted').action(() => runRelay(config));
+  program
+    .command('token')
+    .argument('[user]', 'a user of the realm (alice, bob, oscar in development), or payment-service')
+    .addOption(new Option('--password <password>', "the user's password (else the development realm file's)").env('LEDGER_PASSWORD'))
+    .option('--service', "the payment service's token (client credentials from the configuration)")
+    .description('print a fresh access token, alone on its line: TOKEN=$(npm run -s cli -- token alice)')
+    .action(async (user: string | undefined, options: { password?: string; service?: boolean }) => {
+      console.log(await issueToken(config, { ...options, user }));
+    });
   return program;
 };
 
