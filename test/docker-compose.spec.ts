@@ -11,6 +11,7 @@ interface Service {
   ports?: string[];
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
+  volumes?: string[];
 }
 const file = fileURLToPath(new URL('../docker/docker-compose.yml', import.meta.url));
 const compose = parse(readFileSync(file, 'utf8'), { merge: true }) as { services: Record<string, Service> };
@@ -18,27 +19,31 @@ const services = compose.services;
 const APPS = ['command-api', 'query-api', 'projector'];
 
 /** The port each infrastructure service listens on inside the compose network. */
-const LISTENS: Record<string, number[]> = { postgres: [5432], kafka: [9092], eventstoredb: [2113], elasticsearch: [9200] };
+const LISTENS: Record<string, number[]> = { postgres: [5432], kafka: [9092], eventstoredb: [2113], elasticsearch: [9200], keycloak: [8180], redis: [6379] };
+/** The issuer is the address tokens name, the host's view of Keycloak: checked on its own below. */
+const PUBLIC_ADDRESSES = ['OIDC_ISSUER'];
 
 /** host:port pairs an app's environment points at. */
 const targets = (env: Record<string, string | number>): { variable: string; host: string; port: number }[] =>
   Object.entries(env).flatMap(([variable, value]) => {
     const text = String(value);
     if (variable === 'KAFKA_BROKERS') return text.split(',').map((b) => ({ variable, host: b.split(':')[0]!, port: Number(b.split(':')[1]) }));
-    if (!/^[a-z]+:\/\//.test(text)) return [];
+    if (!/^[a-z]+:\/\//.test(text) || PUBLIC_ADDRESSES.includes(variable)) return [];
     const url = new URL(text.replace(/^esdb:/, 'http:'));
     return [{ variable, host: url.hostname, port: Number(url.port) }];
   });
 
 describe('docker/docker-compose.yml', () => {
   it('has the infrastructure, the migration step and the three apps', () => {
-    expect(Object.keys(services).sort()).toEqual(['command-api', 'elasticsearch', 'eventstoredb', 'kafka', 'migrate', 'postgres', 'projector', 'query-api']);
+    expect(Object.keys(services).sort()).toEqual(['command-api', 'elasticsearch', 'eventstoredb', 'kafka', 'keycloak', 'migrate', 'postgres', 'projector', 'query-api', 'redis']);
   });
 
   it.each(APPS)('%s points only at services that exist, on the ports they listen on', (app) => {
     const env = services[app]!.environment!;
     const pointed = targets(env);
-    expect(pointed.map((t) => t.variable).sort()).toEqual(['DATABASE_URL', 'ELASTICSEARCH_URL', 'EVENTSTORE_CONNECTION_STRING', 'KAFKA_BROKERS']);
+    expect(pointed.map((t) => t.variable).sort()).toEqual([
+      'DATABASE_URL', 'ELASTICSEARCH_URL', 'EVENTSTORE_CONNECTION_STRING', 'KAFKA_BROKERS', 'OIDC_JWKS_URL', 'OIDC_TOKEN_URL', 'REDIS_URL',
+    ]);
     for (const { variable, host, port } of pointed) {
       expect({ variable, host, exists: host in services }).toEqual({ variable, host, exists: true });
       expect({ variable, port, listens: LISTENS[host]?.includes(port) }).toEqual({ variable, port, listens: true });
@@ -49,15 +54,52 @@ describe('docker/docker-compose.yml', () => {
     expect(services[app]!.environment).toMatchObject({ EVENT_STORE: 'eventstoredb', HTTP_HOST: '0.0.0.0' });
   });
 
-  it('publishes no host port twice, and each app on the port it is configured for', () => {
-    const hostPorts = Object.values(services).flatMap((s) => (s.ports ?? []).map((p) => p.split(':')[0]));
+  it("publishes every port on the host's loopback only, no host port twice, and each app on the port it is configured for", () => {
+    const published = Object.entries(services).flatMap(([name, s]) => (s.ports ?? []).map((p) => ({ name, address: p.split(':').at(-3), port: p.split(':').at(-2) })));
+    for (const { name, address } of published) expect({ name, address }).toEqual({ name, address: '127.0.0.1' });
+    const hostPorts = published.map((p) => p.port);
     expect(new Set(hostPorts).size).toBe(hostPorts.length);
     const configured: Record<string, string> = { 'command-api': 'COMMAND_API_PORT', 'query-api': 'QUERY_API_PORT', projector: 'PROJECTOR_PORT' };
     for (const app of APPS) {
       const port = String(services[app]!.environment![configured[app]!]);
-      expect(services[app]!.ports).toEqual([`${port}:${port}`]);
+      expect(services[app]!.ports).toEqual([`127.0.0.1:${port}:${port}`]);
       expect(services[app]!.healthcheck!.test.join(' ')).toContain(`127.0.0.1:${port}/health`);
     }
+  });
+
+  it('gives PostgreSQL a password, and the apps connect with it', () => {
+    const password = services['postgres']!.environment!['POSTGRES_PASSWORD'];
+    expect(password).toEqual(expect.any(String));
+    expect(services['postgres']!.environment).not.toHaveProperty('POSTGRES_HOST_AUTH_METHOD');
+    for (const name of [...APPS, 'migrate']) expect(new URL(String(services[name]!.environment!['DATABASE_URL'])).password).toBe(password);
+  });
+
+  describe('identity', () => {
+    const keycloak = services['keycloak']!;
+    const realmFile = fileURLToPath(new URL('../docker/local/keycloak/ledger-realm.json', import.meta.url));
+    const realm = JSON.parse(readFileSync(realmFile, 'utf8')) as { realm: string; clients: { clientId: string; secret?: string; publicClient?: boolean }[] };
+
+    it('imports the development realm file into Keycloak', () => {
+      expect(keycloak.command).toEqual(['start-dev', '--import-realm']);
+      expect(keycloak.volumes).toContain(`./local/keycloak/ledger-realm.json:/opt/keycloak/data/import/ledger-realm.json:ro`);
+    });
+
+    it.each(APPS)('%s expects the issuer Keycloak names in every token (its hostname, as the host reaches it) and gets keys and tokens by service name', (app) => {
+      const env = services[app]!.environment!;
+      const hostname = new URL(String(keycloak.environment!['KC_HOSTNAME']));
+      expect(env['OIDC_ISSUER']).toBe(`${hostname.origin}/realms/${realm.realm}`);
+      expect(keycloak.ports).toContain(`${hostname.hostname}:${hostname.port}:${keycloak.environment!['KC_HTTP_PORT']}`);
+      expect(env['OIDC_JWKS_URL']).toBe(`http://keycloak:${keycloak.environment!['KC_HTTP_PORT']}/realms/${realm.realm}/protocol/openid-connect/certs`);
+      expect(env['OIDC_TOKEN_URL']).toBe(`http://keycloak:${keycloak.environment!['KC_HTTP_PORT']}/realms/${realm.realm}/protocol/openid-connect/token`);
+    });
+
+    it.each(APPS)('%s names clients the realm has, with their secret', (app) => {
+      const env = services[app]!.environment!;
+      const client = (id: unknown) => realm.clients.find((c) => c.clientId === id);
+      expect(client(env['OIDC_AUDIENCE'])).toBeDefined();
+      expect(client(env['OIDC_CLI_CLIENT_ID'])?.publicClient).toBe(true);
+      expect(client(env['PAYMENT_SERVICE_CLIENT_ID'])?.secret).toBe(env['PAYMENT_SERVICE_CLIENT_SECRET']);
+    });
   });
 
   it('pins every image to a version', () => {
@@ -80,6 +122,9 @@ describe('docker/docker-compose.yml', () => {
     expect(services['command-api']!.depends_on).toHaveProperty('eventstoredb');
     expect(services['command-api']!.depends_on).toHaveProperty('kafka');
     expect(services['projector']!.depends_on).toHaveProperty('elasticsearch');
+    // The payment saga acts with its own token; the HTTP apps keep their rate limits in Redis.
+    expect(services['projector']!.depends_on).toHaveProperty('keycloak');
+    for (const app of ['command-api', 'query-api']) expect(services[app]!.depends_on).toHaveProperty('redis');
   });
 
   it('runs the built entry points that exist in this repository', () => {
