@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# `npm start`: the whole system on this machine — local stack (PostgreSQL, Kafka, Elasticsearch),
-# schema migrations, then command-api, query-api and projector in the background. `npm stop`
-# stops the apps; `npm run infra:down` stops the stack.
+# `npm start`: the whole system on this machine — local stack (PostgreSQL, Kafka, Elasticsearch,
+# Keycloak, Redis), schema migrations, then command-api, query-api and projector in the
+# background. `npm stop` stops the apps; `npm run infra:down` stops the stack.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,21 +48,35 @@ wait_http projector "http://127.0.0.1:$PROJECTOR_PORT/health"
 
 C="http://127.0.0.1:$COMMAND_API_PORT"
 Q="http://127.0.0.1:$QUERY_API_PORT"
+# The development users, from the realm file Keycloak imported (its passwords are public).
+users=$(node -e '
+  const realm = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  for (const u of realm.users.filter((u) => u.credentials))
+    console.log(`    ${u.username.padEnd(6)} password ${u.credentials[0].value.padEnd(15)} ${u.realmRoles.join(",").padEnd(9)} subject ${u.id}`);
+' docker/local/keycloak/ledger-realm.json)
+alice=$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).users.find((u) => u.username === "alice").id' docker/local/keycloak/ledger-realm.json)
 cat <<TXT
 
 The system is up.
   command-api  $C        (POST commands; hosts the relay to Kafka)
   query-api    $Q        (GET read models)
   projector    http://127.0.0.1:$PROJECTOR_PORT/health   (Kafka consumers; /metrics)
+  keycloak     http://127.0.0.1:${KEYCLOAK_PORT:-8180}        (realm ledger; admin console /admin: ${KEYCLOAK_ADMIN_USER:-admin} / ${KEYCLOAK_ADMIN_PASSWORD:-admin-dev-password})
   logs         .local/logs/*.log        stop: npm stop (apps), npm run infra:down (stack)
 
-Try:
-  curl -s -XPOST $C/accounts -H 'content-type: application/json' -d '{"ownerName":"Ada","currency":"EUR"}'
-  curl -s -XPOST $C/accounts/<accountId>/deposits -H 'content-type: application/json' -d '{"amount":5000,"currency":"EUR"}'
-  curl -s -XPOST $C/orders -H 'content-type: application/json' \\
-    -d '{"customerId":"c-1","accountId":"<accountId>","currency":"EUR","items":[{"sku":"BK-1","name":"Book","quantity":2,"unitPrice":1250}]}'
-  curl -s $Q/orders/<orderId> -H 'X-Consistency-Token: order-<orderId>@0'
-  curl -s "$Q/customers/c-1/orders?limit=10"
-  curl -s "$Q/orders/search?q=book&sort=newest"
-  curl -s $Q/accounts/<accountId>/transactions
+Every request needs a bearer token from Keycloak (development users, customers own what they create):
+$users
+
+Try, as alice:
+  TOKEN=\$(npm run -s cli -- token alice)
+  curl -s -XPOST $C/accounts -H "authorization: Bearer \$TOKEN" -H 'content-type: application/json' -d '{"ownerName":"Alice","currency":"EUR"}'
+  curl -s -XPOST $C/accounts/<accountId>/deposits -H "authorization: Bearer \$TOKEN" -H 'content-type: application/json' -d '{"amount":5000,"currency":"EUR"}'
+  curl -s -XPOST $C/orders -H "authorization: Bearer \$TOKEN" -H 'content-type: application/json' \\
+    -d '{"accountId":"<accountId>","currency":"EUR","items":[{"sku":"BK-1","name":"Book","quantity":2,"unitPrice":1250}]}'
+  curl -s $Q/orders/<orderId> -H "authorization: Bearer \$TOKEN" -H 'X-Consistency-Token: order-<orderId>@0'
+  curl -s "$Q/customers/$alice/orders?limit=10" -H "authorization: Bearer \$TOKEN"
+  curl -s "$Q/orders/search?q=book&sort=newest" -H "authorization: Bearer \$TOKEN"
+  curl -s $Q/accounts/<accountId>/transactions -H "authorization: Bearer \$TOKEN"
+As oscar, the operator (reads everything, ships):
+  curl -s -XPOST $C/orders/<orderId>/ship -H "authorization: Bearer \$(npm run -s cli -- token oscar)"
 TXT
