@@ -18,4 +18,4 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 USER node
 EXPOSE 3000 3001 3002
-CMD ["node", "dist/apps/command-api/src/main.js"]
+CMD ["node", "--import", "./dist/libs/infrastructure/src/tracing/preload.js", "dist/apps/command-api/src/main.js"]

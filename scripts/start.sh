@@ -27,7 +27,8 @@ for app in command-api query-api projector; do
     echo "$app already running (pid $(cat "$pidfile"))"
     continue
   fi
-  APP_NAME="$app" nohup node "dist/apps/$app/src/main.js" >".local/logs/$app.log" 2>&1 &
+  # The preload turns tracing on when OTEL_EXPORTER_ZIPKIN_ENDPOINT is set, and does nothing otherwise.
+  APP_NAME="$app" nohup node --import ./dist/libs/infrastructure/src/tracing/preload.js "dist/apps/$app/src/main.js" >".local/logs/$app.log" 2>&1 &
   echo $! >"$pidfile"
 done
 

@@ -10,6 +10,7 @@ const findRoot = (from: string): string => (existsSync(resolve(from, 'package.js
 const ROOT = findRoot(fileURLToPath(new URL('.', import.meta.url)));
 
 export type Ports = Record<AppName, number>;
+const TRACING_PRELOAD = 'dist/libs/infrastructure/src/tracing/preload.js';
 const TEST_PORTS: Ports = { 'command-api': 3100, 'query-api': 3101, projector: 3102 };
 
 export const baseUrl = (app: AppName, ports: Ports = TEST_PORTS): string => `http://127.0.0.1:${ports[app]}`;
@@ -35,7 +36,8 @@ export class AppProcess {
     if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first (npm test does)`);
     mkdirSync(resolve(ROOT, '.local/logs'), { recursive: true });
     const log = openSync(resolve(ROOT, `.local/logs/${this.logName}.log`), 'a');
-    this.child = spawn(process.execPath, [entry], {
+    // The tracing preload loads nothing more unless OTEL_EXPORTER_ZIPKIN_ENDPOINT is set.
+    this.child = spawn(process.execPath, ['--import', resolve(ROOT, TRACING_PRELOAD), entry], {
       cwd: ROOT,
       stdio: ['ignore', log, log],
       env: {

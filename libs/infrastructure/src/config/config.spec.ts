@@ -32,6 +32,14 @@ describe('configuration', () => {
     expect((error as Error).message).toContain('COMMAND_API_PORT must be an integer from 0 to 65535, got "http"');
   });
 
+  it('turns tracing on with a Zipkin endpoint only, and off again with TRACING_ENABLED=false', () => {
+    const endpoint = 'http://127.0.0.1:9411/api/v2/spans';
+    expect(loadConfig({}).tracing).toEqual({ zipkinEndpoint: null, sampleRatio: 1 });
+    expect(loadConfig({ OTEL_EXPORTER_ZIPKIN_ENDPOINT: endpoint, TRACING_SAMPLE_PERCENT: '10' }).tracing).toEqual({ zipkinEndpoint: endpoint, sampleRatio: 0.1 });
+    expect(loadConfig({ OTEL_EXPORTER_ZIPKIN_ENDPOINT: endpoint, TRACING_ENABLED: 'false' }).tracing.zipkinEndpoint).toBeNull();
+    expect(() => loadConfig({ OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'zipkin', TRACING_SAMPLE_PERCENT: '150' })).toThrow(/OTEL_EXPORTER_ZIPKIN_ENDPOINT must be a URL[\s\S]*TRACING_SAMPLE_PERCENT/);
+  });
+
   it("bounds the relay's produce requests and how long it may stall", () => {
     expect(loadConfig({})).toMatchObject({ relayMaxBatchBytes: 900_000, relayStallTimeoutMs: 30_000 });
     expect(loadConfig({ RELAY_MAX_BATCH_BYTES: '2000000', RELAY_STALL_TIMEOUT_MS: '5000' })).toMatchObject({ relayMaxBatchBytes: 2_000_000, relayStallTimeoutMs: 5_000 });

@@ -97,6 +97,13 @@ export interface Config {
   };
   /** Origins allowed by CORS; empty: CORS is off. */
   readonly corsOrigins: readonly string[];
+  /** OpenTelemetry traces, exported to Zipkin; off (nothing loaded) without an endpoint. */
+  readonly tracing: {
+    /** e.g. http://127.0.0.1:9411/api/v2/spans; null: tracing is off. */
+    readonly zipkinEndpoint: string | null;
+    /** Share of new traces recorded (a trace started elsewhere follows its caller's choice). */
+    readonly sampleRatio: number;
+  };
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -243,6 +250,10 @@ export const loadConfig = (env: Environment = process.env): Config => {
       anonymous: read.int('RATE_LIMIT_ANONYMOUS', 100),
     },
     corsOrigins: read.list('CORS_ORIGINS', null, []),
+    tracing: {
+      zipkinEndpoint: read.bool('TRACING_ENABLED', true) ? read.optionalUrl('OTEL_EXPORTER_ZIPKIN_ENDPOINT') : null,
+      sampleRatio: read.int('TRACING_SAMPLE_PERCENT', 100, 0, 100) / 100,
+    },
   };
   if (config.kafkaMinInsyncReplicas > config.kafkaReplicationFactor) {
     read.problems.push(`KAFKA_MIN_INSYNC_REPLICAS (${config.kafkaMinInsyncReplicas}) must not exceed KAFKA_REPLICATION_FACTOR (${config.kafkaReplicationFactor})`);
@@ -255,6 +266,7 @@ export const loadConfig = (env: Environment = process.env): Config => {
     paymentService: Object.freeze(config.paymentService),
     rateLimits: Object.freeze(config.rateLimits),
     corsOrigins: Object.freeze([...config.corsOrigins]),
+    tracing: Object.freeze(config.tracing),
     groupCommit: Object.freeze(config.groupCommit),
     kafkaBrokers: Object.freeze([...config.kafkaBrokers]),
     projections: Object.freeze([...config.projections]),

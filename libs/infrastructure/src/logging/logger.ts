@@ -1,7 +1,9 @@
 import type { LoggerService } from '@nestjs/common';
 import { pino, type Level, type Logger } from 'pino';
+import { activeSpanIds } from '../tracing/tracing.js';
 
-const root: Logger = pino({ level: 'info', base: { app: 'ledger' } });
+// Each line logged inside a traced span carries its trace and span ids (nothing when tracing is off).
+const root: Logger = pino({ level: 'info', base: { app: 'ledger' }, mixin: () => activeSpanIds() ?? {} });
 const children = new Set<Logger>();
 
 /** A child logger per component: `createLogger('relay').info({ batch: 12 }, 'published')`. */

@@ -1,0 +1,32 @@
+import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import type { Config } from '../config/config.js';
+
+/** Paths polled by probes and scrapers: no trace of their own. */
+const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
+
+/** Starts the OpenTelemetry SDK: spans of HTTP, PostgreSQL and Kafka, exported to Zipkin in batches. */
+export const startTracing = (config: Pick<Config, 'appName' | 'tracing'>, zipkinEndpoint: string): NodeSDK => {
+  const sdk = new NodeSDK({
+    serviceName: config.appName,
+    spanProcessors: [new tracing.BatchSpanProcessor(new ZipkinExporter({ url: zipkinEndpoint, serviceName: config.appName }))],
+    sampler: new tracing.ParentBasedSampler({ root: new tracing.TraceIdRatioBasedSampler(config.tracing.sampleRatio) }),
+    textMapPropagator: new W3CTraceContextPropagator(),
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ''),
+        // Background calls (token refreshes, index checks) would each be a trace of one span.
+        requireParentforOutgoingSpans: true,
+      }),
+      // The relay's polling and the projector's checkpoints run outside any request: no trace of their own.
+      new PgInstrumentation({ requireParentSpan: true }),
+      new KafkaJsInstrumentation(),
+    ],
+  });
+  sdk.start();
+  return sdk;
+};
