@@ -7,6 +7,7 @@ import { admissionControl } from '#infra/http/admission.middleware';
 import { limitJsonNesting } from '#infra/http/json-nesting.middleware';
 import { validationPipe } from '#infra/http/validation.pipe';
 import { stopWithin } from '#infra/nest/shutdown';
+import { TracingInterceptor } from '#infra/tracing/tracing.interceptor';
 import { secureHttp } from '#infra/http/secure-http';
 import { AppModule } from './app.module.js';
 import { HttpErrorsFilter } from './shared/http-errors.filter.js';
@@ -23,6 +24,7 @@ export const bootstrap = async (config: Config): Promise<NestExpressApplication>
   app.use(limitJsonNesting());
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new HttpErrorsFilter());
+  app.useGlobalInterceptors(new TracingInterceptor());
   stopWithin(app, config.shutdownTimeoutMs);
   await app.listen(config.commandApiPort, config.httpHost);
   return app;

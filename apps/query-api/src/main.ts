@@ -7,6 +7,7 @@ import { admissionControl } from '#infra/http/admission.middleware';
 import { validationPipe } from '#infra/http/validation.pipe';
 import { configureLogging, PinoNestLogger } from '#infra/logging/logger';
 import { stopWithin } from '#infra/nest/shutdown';
+import { TracingInterceptor } from '#infra/tracing/tracing.interceptor';
 import { secureHttp } from '#infra/http/secure-http';
 import { AppModule } from './app.module.js';
 
@@ -18,6 +19,7 @@ export const bootstrap = async (config: Config): Promise<INestApplication> => {
   app.use(admissionControl({ maxInFlight: config.maxInFlightRequests, maxInFlightPerStream: config.maxInFlightPerStream }));
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new JsonErrorsFilter());
+  app.useGlobalInterceptors(new TracingInterceptor());
   stopWithin(app, config.shutdownTimeoutMs);
   await app.listen(config.queryApiPort, config.httpHost);
   return app;

@@ -9,6 +9,7 @@ const RESPONSE_HEADERS = [
   'Retry-After',
   'WWW-Authenticate',
   'Idempotent-Replayed',
+  'traceresponse',
   ...RATE_LIMIT_CLASSES.flatMap((name) => ['Limit', 'Remaining', 'Reset'].map((field) => `X-RateLimit-${field}-${name}`)),
 ];
 

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { knownEventCodec, type KnownEvent } from '#events';
 import { handleCommand, StreamQueue, type Command, type CommandResult, type Decider, type EventStore, type HandleCommandOptions } from '#eventsourcing';
+import { tracedEventStore } from '../tracing/traced-event-store.js';
+import { activeTraceparent, inSpan } from '../tracing/tracing.js';
 import { EVENT_STORE } from './event-store.token.js';
 
 export type WriteOptions<E extends KnownEvent> = Omit<HandleCommandOptions<E>, 'codec' | 'newEventId'> &
@@ -15,15 +17,20 @@ export type WriteDefaults = Pick<HandleCommandOptions<KnownEvent>, 'idempotencyW
  * `handleCommand` on this process's event store, with the project's event codec and random event
  * ids unless the caller derives them: what command-api's handlers and the payment saga both use.
  * Commands for one stream are run in turn (StreamQueue), so a busy stream does not race itself.
+ * Each command is a span (`handleCommand <type>`), and the events it appends carry that span's
+ * `traceparent` in their metadata: the relay, the projector and the saga continue the trace from it.
  */
 @Injectable()
 export class WritePath {
   private readonly queue = new StreamQueue();
+  private readonly traced: EventStore;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(WRITE_DEFAULTS) private readonly defaults: WriteDefaults,
-  ) {}
+  ) {
+    this.traced = tracedEventStore(store);
+  }
 
   /** The state a decider folds from the stream as it is now: for a command that needs a fact of another aggregate. */
   async stateOf<E extends KnownEvent, S>(decider: Pick<Decider<Command, E, S>, 'evolve' | 'initialState'>, streamId: string): Promise<S> {
@@ -33,8 +40,13 @@ export class WritePath {
 
   handle<C extends Command, E extends KnownEvent, S>(decider: Decider<C, E, S>, streamId: string, command: C, options: WriteOptions<E>): Promise<CommandResult> {
     // One command at a time per stream in this process: a 409 is left for writers in other processes.
-    return this.queue.run(streamId, () =>
-      handleCommand(this.store, decider, streamId, command, { codec: knownEventCodec<E>(), newEventId: () => randomUUID(), ...this.defaults, ...options }),
-    );
+    return inSpan(`handleCommand ${command.type}`, { attributes: { 'ledger.command': command.type, 'ledger.stream_id': streamId } }, () => {
+      // Untraced, a traceparent the caller sent is kept as it came.
+      const traceparent = activeTraceparent();
+      const metadata = traceparent ? { ...options.metadata, traceparent } : options.metadata;
+      return this.queue.run(streamId, () =>
+        handleCommand(this.traced, decider, streamId, command, { codec: knownEventCodec<E>(), newEventId: () => randomUUID(), ...this.defaults, ...options, metadata }),
+      );
+    });
   }
 }
