@@ -5,6 +5,7 @@ import type { StoredEvent } from '#eventsourcing';
 import { groupByTopic, tooLargeDeadLetter, toOutgoingRecord, type OutgoingRecord } from './kafka-message.js';
 import { chunkByBytes } from './produce-chunks.js';
 import { isMessageTooLarge } from './produce-policy.js';
+import { producing, unrecorded } from './relay-tracing.js';
 
 export interface PublisherOptions {
   readonly relay: string;
@@ -45,7 +46,7 @@ export class RelayPublisher {
   /** Sends one request; resolves to how many of its events were dead-lettered. */
   async send(records: readonly OutgoingRecord[]): Promise<number> {
     try {
-      await this.produce(groupByTopic(records));
+      await producing(records, (traced) => this.produce(groupByTopic(traced)));
       return 0;
     } catch (error) {
       if (!isMessageTooLarge(error) || records.length === 0) throw error;
@@ -66,6 +67,6 @@ export class RelayPublisher {
   }
 
   private async produce(topicMessages: TopicMessages[]): Promise<void> {
-    await this.policy.execute(() => this.producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None }), this.options.signal);
+    await this.policy.execute(() => unrecorded(() => this.producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None })), this.options.signal);
   }
 }
