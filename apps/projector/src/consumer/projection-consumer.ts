@@ -3,6 +3,7 @@ import type { Config } from '#infra/config/config';
 import { createLogger } from '#infra/logging/logger';
 import type { Batch, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { ApplyOutcome } from '../projections/projection.js';
+import { applyTraced, type TraceOf } from './apply-spans.js';
 import { sendToDeadLetterTopic, type DeadLetter } from './dead-letter.js';
 import { aborted, errorMessage, keepTryingPolicy } from './keep-trying.js';
 import { projectionMetrics } from './metrics.js';
@@ -10,12 +11,13 @@ import { projectionMetrics } from './metrics.js';
 /**
  * Where a projection's events go (PostgreSQL tables, an Elasticsearch index). `apply` is
  * idempotent by stream revision and retries transient failures itself; while it waits it calls
- * `keepAlive` so the consumer keeps its partitions, and it gives up when `signal` aborts.
+ * `keepAlive` so the consumer keeps its partitions, and it gives up when `signal` aborts. A sink
+ * that acts per event runs each in `traceOf(event)`, its request's trace.
  */
 export interface ProjectionSink {
   readonly name: string;
   readonly categories: readonly string[];
-  apply(events: readonly EventEnvelope<KnownEvent>[], keepAlive: () => Promise<void>, signal: AbortSignal): Promise<ApplyOutcome>;
+  apply(events: readonly EventEnvelope<KnownEvent>[], keepAlive: () => Promise<void>, signal: AbortSignal, traceOf?: TraceOf): Promise<ApplyOutcome>;
 }
 
 const CHUNK = 500;
@@ -183,7 +185,7 @@ export class ProjectionConsumer {
         letters.push({ topic: batch.topic, partition: batch.partition, message, error });
       }
     }
-    const outcome = events.length ? await this.sink.apply(events, keepAlive, this.abort.signal) : null;
+    const outcome = events.length ? await applyTraced(this.sink, events, messageOf, keepAlive, this.abort.signal) : null;
     for (const { event, error } of outcome?.rejected ?? []) {
       // An event that waited behind a gap was delivered in an earlier batch: its record is rebuilt.
       const message = messageOf.get(event.eventId) ?? { key: Buffer.from(event.streamId), value: Buffer.from(encodeEnvelope(event)), headers: {}, offset: '-1', timestamp: String(Date.now()), attributes: 0 };

@@ -1,3 +1,4 @@
+import { context } from '@opentelemetry/api';
 import { DomainError } from '#domain';
 import type { EventEnvelope, KnownEvent } from '#events';
 import type { ProjectionSink } from '../consumer/projection-consumer.js';
@@ -21,13 +22,14 @@ export const paymentSagaSink = (saga: PaymentSagaRunner): ProjectionSink => {
   return {
     name: PAYMENT_SAGA.name,
     categories: PAYMENT_SAGA.categories,
-    apply: async (events, keepAlive, signal) => {
+    apply: async (events, keepAlive, signal, traceOf = () => context.active()) => {
       const listener = policy.onRetry(() => void keepAlive().catch(() => undefined));
       const rejected: Rejected[] = [];
       try {
         for (const event of events) {
           try {
-            await policy.execute(() => saga.handle(event), signal);
+            // The saga's commands continue the trace of the request that created the order.
+            await context.with(traceOf(event), () => policy.execute(() => saga.handle(event), signal));
           } catch (error) {
             if (!(error instanceof DomainError) && !(error instanceof UnknownEventError)) throw error;
             rejected.push({ event, error: new ProjectionError(`payment saga: ${error.message}`) });
