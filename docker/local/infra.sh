@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The local stack without Docker: PostgreSQL, Apache Kafka (KRaft), Elasticsearch, Keycloak (the
-# OpenID Connect provider) and Redis (the rate limits' shared storage).
-#   infra.sh up | down | status  [postgres|kafka|elasticsearch|keycloak|redis ...]  (all when none is named)
+# OpenID Connect provider), Redis (the rate limits' shared storage) and Zipkin (the trace backend).
+#   infra.sh up | down | status  [postgres|kafka|elasticsearch|keycloak|redis|zipkin ...]  (all when none is named)
 # Idempotent. Downloads are cached under .local/cache (git-ignored); data and logs live under
 # .local/. `down` stops only what `up` started; services already listening are reused as they are.
 set -euo pipefail
@@ -26,6 +26,8 @@ KEYCLOAK_VERSION="${KEYCLOAK_VERSION:-26.7.3}"
 KEYCLOAK_PORT="${KEYCLOAK_PORT:-8180}"
 KEYCLOAK_MANAGEMENT_PORT="${KEYCLOAK_MANAGEMENT_PORT:-9180}"
 REDIS_PORT="${REDIS_PORT:-6379}"
+ZIPKIN_VERSION="${ZIPKIN_VERSION:-3.6.1}"
+ZIPKIN_PORT="${ZIPKIN_PORT:-9411}"
 
 mkdir -p "$CACHE" "$STATE" "$LOGS"
 
@@ -327,6 +329,32 @@ redis_up() {
   say "redis: started on 127.0.0.1:$REDIS_PORT"
 }
 
+# ---------------------------------------------------------------- Zipkin (traces)
+ZIPKIN_JAR="$CACHE/zipkin-server-$ZIPKIN_VERSION-exec.jar"
+ZIPKIN_LOG="$LOGS/zipkin.log"
+
+zipkin_fetch() {
+  [ -s "$ZIPKIN_JAR" ] && return 0
+  need_cmd java openjdk-17-jre-headless
+  need_cmd mvn maven
+  say "zipkin: fetching $ZIPKIN_VERSION from Maven Central (once)"
+  mvn -B -q -f "$HERE/kafka-pom.xml" -Dkafka.version="$KAFKA_VERSION" dependency:copy \
+    -Dartifact="io.zipkin:zipkin-server:$ZIPKIN_VERSION:jar:exec" -DoutputDirectory="$CACHE"
+}
+
+zipkin_ready() { curl -fs "http://127.0.0.1:$ZIPKIN_PORT/health" | grep -q UP; }
+
+# In-memory storage: traces last until Zipkin stops (and the oldest go past its span limit).
+zipkin_up() {
+  if alive zipkin; then say "zipkin: running (started by infra.sh) on http://127.0.0.1:$ZIPKIN_PORT"; return 0; fi
+  if port_open "$ZIPKIN_PORT"; then say "zipkin: 127.0.0.1:$ZIPKIN_PORT already served (reused)"; return 0; fi
+  zipkin_fetch
+  start_detached zipkin "$ZIPKIN_LOG" env STORAGE_TYPE=mem QUERY_PORT="$ZIPKIN_PORT" \
+    java -Xms128m -Xmx384m -jar "$ZIPKIN_JAR" --armeria.ports[0].ip=127.0.0.1 --armeria.ports[0].port="$ZIPKIN_PORT" --armeria.ports[0].protocols=http
+  wait_for zipkin 90 "$ZIPKIN_LOG" zipkin_ready
+  say "zipkin: started on http://127.0.0.1:$ZIPKIN_PORT"
+}
+
 # ---------------------------------------------------------------- commands
 status_line() { # name check url
   if alive "$1"; then say "$1: running (started by infra.sh) $3"
@@ -334,10 +362,10 @@ status_line() { # name check url
   else say "$1: stopped"; fi
 }
 
-# up|down [postgres|kafka|elasticsearch|keycloak|redis ...]: all when none is named.
+# up|down [postgres|kafka|elasticsearch|keycloak|redis|zipkin ...]: all when none is named.
 command=${1:-}
 shift || true
-wanted=" ${*:-postgres kafka elasticsearch keycloak redis} "
+wanted=" ${*:-postgres kafka elasticsearch keycloak redis zipkin} "
 want() { [[ "$wanted" == *" $1 "* ]]; }
 
 case "$command" in
@@ -348,9 +376,11 @@ case "$command" in
     if want redis; then redis_up; fi
     if want kafka; then kafka_up; fi
     if want elasticsearch; then es_up; fi
+    if want zipkin; then zipkin_up; fi
     if want keycloak; then kc_wait; fi
     ;;
   down)
+    if want zipkin; then stop_group zipkin; fi
     if want keycloak; then stop_group keycloak; rm -f "$STATE/keycloak.waiting"; fi
     if want redis; then stop_group redis; fi
     if want elasticsearch; then stop_group elasticsearch; fi
@@ -363,9 +393,10 @@ case "$command" in
     status_line elasticsearch "port_open $ES_PORT" "http://127.0.0.1:$ES_PORT"
     status_line keycloak "port_open $KEYCLOAK_PORT" "http://127.0.0.1:$KEYCLOAK_PORT$([ -f "$STATE/keycloak.waiting" ] && ! kc_ready && echo ' (starting)')"
     status_line redis "port_open $REDIS_PORT" "127.0.0.1:$REDIS_PORT"
+    status_line zipkin "port_open $ZIPKIN_PORT" "http://127.0.0.1:$ZIPKIN_PORT"
     ;;
   *)
-    say "usage: $0 up|down|status [postgres|kafka|elasticsearch|keycloak|redis ...]" >&2
+    say "usage: $0 up|down|status [postgres|kafka|elasticsearch|keycloak|redis|zipkin ...]" >&2
     exit 2
     ;;
 esac
