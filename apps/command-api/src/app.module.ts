@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Config } from '#infra/config/config';
+import { MetricsModule } from '#infra/metrics/metrics.module';
 import { ConfigModule } from '#infra/nest/config.module';
 import { DatabaseModule } from '#infra/nest/database.module';
 import { EventStoreModule } from '#infra/nest/event-store.module';
@@ -23,6 +24,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        MetricsModule.forRoot('command-api'),
         DatabaseModule,
         EventStoreModule.forRoot({ idempotencyWindowMs: config.idempotencyTtlMs }),
         CqrsModule.forRoot(),

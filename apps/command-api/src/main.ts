@@ -9,6 +9,7 @@ import { validationPipe } from '#infra/http/validation.pipe';
 import { stopWithin } from '#infra/nest/shutdown';
 import { TracingInterceptor } from '#infra/tracing/tracing.interceptor';
 import { secureHttp } from '#infra/http/secure-http';
+import { httpMetrics } from '#infra/metrics/http-metrics.middleware';
 import { AppModule } from './app.module.js';
 import { HttpErrorsFilter } from './shared/http-errors.filter.js';
 import { requireJsonBody } from './shared/json-body.middleware.js';
@@ -17,6 +18,7 @@ import { requireJsonBody } from './shared/json-body.middleware.js';
 export const bootstrap = async (config: Config): Promise<NestExpressApplication> => {
   configureLogging(config);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, logger: new PinoNestLogger() });
+  app.use(httpMetrics());
   secureHttp(app, config);
   app.use(admissionControl({ maxInFlight: config.maxInFlightRequests, maxInFlightPerStream: config.maxInFlightPerStream }));
   app.use(requireJsonBody);

@@ -4,6 +4,7 @@ import { AuthModule } from '#infra/auth/auth.module';
 import type { Config } from '#infra/config/config';
 import { HealthController } from '#infra/http/health.controller';
 import { RateLimitModule } from '#infra/http/rate-limit.module';
+import { MetricsModule } from '#infra/metrics/metrics.module';
 import { ConfigModule } from '#infra/nest/config.module';
 import { DatabaseModule } from '#infra/nest/database.module';
 import { ElasticsearchModule } from '#infra/nest/elasticsearch.module';
@@ -24,6 +25,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        MetricsModule.forRoot('query-api'),
         DatabaseModule,
         // Before AuthModule: requests are counted before a missing token answers 401.
         RateLimitModule.forRoot({ routes: 'reads', waitHeader: 'x-consistency-token' }),

@@ -9,12 +9,14 @@ import { configureLogging, PinoNestLogger } from '#infra/logging/logger';
 import { stopWithin } from '#infra/nest/shutdown';
 import { TracingInterceptor } from '#infra/tracing/tracing.interceptor';
 import { secureHttp } from '#infra/http/secure-http';
+import { httpMetrics } from '#infra/metrics/http-metrics.middleware';
 import { AppModule } from './app.module.js';
 
 /** Builds and starts query-api; a port of 0 picks a free one (tests). */
 export const bootstrap = async (config: Config): Promise<INestApplication> => {
   configureLogging(config);
   const app = await NestFactory.create(AppModule.forRoot(config), { logger: new PinoNestLogger() });
+  app.use(httpMetrics());
   secureHttp(app, config);
   app.use(admissionControl({ maxInFlight: config.maxInFlightRequests, maxInFlightPerStream: config.maxInFlightPerStream }));
   app.useGlobalPipes(validationPipe());

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { admissionRefusals } from '../metrics/http.metrics.js';
 import { RETRY_AFTER_SECONDS } from './overload.js';
 
 export interface AdmissionLimits {
@@ -34,8 +35,14 @@ export const admissionControl = (limits: AdmissionLimits): ((req: Request, res: 
     if (req.path === '/health' || req.path === '/metrics') return next(); // always answered: they tell the truth about the load
     const stream = streamOfPath(req.path);
     const forStream = stream ? (perStream.get(stream) ?? 0) : 0;
-    if (inFlight >= limits.maxInFlight) return refuse(res, 'Too many requests in flight; retry shortly');
-    if (stream && forStream >= limits.maxInFlightPerStream) return refuse(res, `Too many requests in flight for ${stream}; retry shortly`);
+    if (inFlight >= limits.maxInFlight) {
+      admissionRefusals.inc({ bound: 'process' });
+      return refuse(res, 'Too many requests in flight; retry shortly');
+    }
+    if (stream && forStream >= limits.maxInFlightPerStream) {
+      admissionRefusals.inc({ bound: 'stream' });
+      return refuse(res, `Too many requests in flight for ${stream}; retry shortly`);
+    }
     inFlight++;
     if (stream) perStream.set(stream, forStream + 1);
     let released = false;

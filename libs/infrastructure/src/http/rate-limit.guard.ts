@@ -10,6 +10,7 @@ import {
 } from '@nestjs/throttler';
 import type { Response } from 'express';
 import type { AuthenticatedRequest } from '../auth/principal.js';
+import { rateLimitRefusals } from '../metrics/http.metrics.js';
 import { NO_RATE_LIMIT, RATE_LIMIT_CLASS } from './rate-limit.decorators.js';
 import { classesOf, type RateLimitClass, type RateLimitRoutes, type RouteClass } from './rate-limit.policy.js';
 import { RateLimitsUnavailableError } from './rate-limit.store.js';
@@ -84,6 +85,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     if (!counted.isBlocked) return true;
     const retryAfter = Math.max(1, counted.timeToBlockExpire);
     response.setHeader('Retry-After', String(retryAfter));
+    rateLimitRefusals.inc({ limit: name });
     throw rateLimited(name, retryAfter);
   }
 }
