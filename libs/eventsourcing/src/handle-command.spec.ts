@@ -88,10 +88,15 @@ describe('handleCommand on the in-memory store', () => {
       appends++;
       return Promise.reject(new WrongExpectedRevisionError(id, 0, 1));
     };
-    await expect(handleCommand(busy, counter, 's-1', add(1), options({ maxAttempts: 3 }))).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    const lostRaces: number[] = [];
+    const onLostRace = (attempt: number): void => void lostRaces.push(attempt);
+    await expect(handleCommand(busy, counter, 's-1', add(1), options({ maxAttempts: 3, onLostRace }))).rejects.toBeInstanceOf(WrongExpectedRevisionError);
     expect(appends).toBe(3);
-    await expect(handleCommand(busy, counter, 's-1', add(1), options({ expectedRevision: 0 }))).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    // Told of the races decided again, not of the last one, which is the answer.
+    expect(lostRaces).toEqual([1, 2]);
+    await expect(handleCommand(busy, counter, 's-1', add(1), options({ expectedRevision: 0, onLostRace }))).rejects.toBeInstanceOf(WrongExpectedRevisionError);
     expect(appends).toBe(4);
+    expect(lostRaces).toEqual([1, 2]);
   });
 
   it('answers a command whose idempotency key the stream already holds, within the window, without deciding', async () => {

@@ -24,6 +24,8 @@ export interface HandleCommandOptions<E extends DomainEvent> {
    * stopped between appending and answering). Without it the key is not looked for.
    */
   readonly idempotencyWindowMs?: number;
+  /** Told of each lost race before the command is decided again (attempt is 1-based): for metrics. */
+  readonly onLostRace?: (attempt: number) => void;
 }
 
 export interface CommandResult {
@@ -134,6 +136,7 @@ export const handleCommand = async <C extends Command, E extends DomainEvent, S>
         if (applied) return applied;
         throw error;
       }
+      options.onLostRace?.(n);
       await (options.backoff ?? jitter)(n);
     }
   }

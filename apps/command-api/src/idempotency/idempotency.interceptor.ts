@@ -10,6 +10,7 @@ import type { Config } from '#infra/config/config';
 import { createLogger } from '#infra/logging/logger';
 import { CONFIG } from '#infra/nest/config.module';
 import { clientGone } from '#infra/http/admission.middleware';
+import { idempotentReplays } from '#infra/metrics/write.metrics';
 import { errorResponse } from '../shared/http-errors.filter.js';
 import { callerOf, InvalidHeaderError } from '../shared/command-context.js';
 import { IdempotencyStore } from './idempotency.store.js';
@@ -80,6 +81,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnApplicationBoo
       switchMap((claim) => {
         if (claim.kind === 'replay') {
           http.getResponse<Response>().setHeader('Idempotent-Replayed', 'true');
+          idempotentReplays.inc();
           if (claim.status >= 400) throw new HttpException(claim.body as Record<string, unknown>, claim.status);
           return from([claim.body]);
         }

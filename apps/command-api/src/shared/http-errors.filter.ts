@@ -1,7 +1,9 @@
 import { DomainError, ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '#domain';
 import { WrongExpectedRevisionError } from '#eventsourcing';
 import { errorBody, type ErrorAnswers, type ErrorBody, type ErrorMapper } from '#infra/http/error-body';
+import type { ArgumentsHost } from '@nestjs/common';
 import { JsonErrorsFilter } from '#infra/http/json-errors.filter';
+import { concurrencyConflicts } from '#infra/metrics/write.metrics';
 import { InvalidHeaderError } from './command-context.js';
 
 const fromDomain: ErrorMapper = (error) => {
@@ -34,5 +36,10 @@ export const errorResponse = (error: unknown): ErrorBody => errorBody(error, COM
 export class HttpErrorsFilter extends JsonErrorsFilter {
   constructor() {
     super(COMMAND_ERRORS);
+  }
+
+  override catch(error: unknown, host: ArgumentsHost): void {
+    if (error instanceof WrongExpectedRevisionError) concurrencyConflicts.inc({ outcome: 'rejected' });
+    super.catch(error, host);
   }
 }

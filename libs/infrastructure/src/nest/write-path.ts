@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { knownEventCodec, type KnownEvent } from '#events';
-import { handleCommand, StreamQueue, type Command, type CommandResult, type Decider, type EventStore, type HandleCommandOptions } from '#eventsourcing';
+import {
+  handleCommand,
+  StreamQueue,
+  WrongExpectedRevisionError,
+  type Command,
+  type CommandResult,
+  type Decider,
+  type EventStore,
+  type HandleCommandOptions,
+} from '#eventsourcing';
+import { appendDuration, concurrencyConflicts } from '../metrics/write.metrics.js';
 import { tracedEventStore } from '../tracing/traced-event-store.js';
 import { activeTraceparent, inSpan } from '../tracing/tracing.js';
 import { EVENT_STORE } from './event-store.token.js';
@@ -13,6 +23,30 @@ export type WriteOptions<E extends KnownEvent> = Omit<HandleCommandOptions<E>, '
 export const WRITE_DEFAULTS = Symbol('WRITE_DEFAULTS');
 export type WriteDefaults = Pick<HandleCommandOptions<KnownEvent>, 'idempotencyWindowMs' | 'maxAttempts'>;
 
+const countLostRace = (): void => concurrencyConflicts.inc({ outcome: 'retried' });
+
+/**
+ * The store with its appends timed. Timed here rather than in an adapter: it is what a command
+ * waits for whichever store EVENT_STORE selects, group-commit queueing included.
+ */
+const timedAppends = (store: EventStore): EventStore => ({
+  append: async (streamId, events, expected) => {
+    const end = appendDuration.startTimer();
+    try {
+      const result = await store.append(streamId, events, expected);
+      end({ outcome: 'ok' });
+      return result;
+    } catch (error) {
+      end({ outcome: error instanceof WrongExpectedRevisionError ? 'conflict' : 'error' });
+      throw error;
+    }
+  },
+  readStream: (streamId, fromRevision) => store.readStream(streamId, fromRevision),
+  readAll: (from, batchSize) => store.readAll(from, batchSize),
+  readableHead: () => store.readableHead(),
+  close: () => store.close(),
+});
+
 /**
  * `handleCommand` on this process's event store, with the project's event codec and random event
  * ids unless the caller derives them: what command-api's handlers and the payment saga both use.
@@ -23,13 +57,14 @@ export type WriteDefaults = Pick<HandleCommandOptions<KnownEvent>, 'idempotencyW
 @Injectable()
 export class WritePath {
   private readonly queue = new StreamQueue();
-  private readonly traced: EventStore;
+  /** The store, its calls traced and its appends timed. */
+  private readonly instrumented: EventStore;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(WRITE_DEFAULTS) private readonly defaults: WriteDefaults,
   ) {
-    this.traced = tracedEventStore(store);
+    this.instrumented = timedAppends(tracedEventStore(store));
   }
 
   /** The state a decider folds from the stream as it is now: for a command that needs a fact of another aggregate. */
@@ -45,7 +80,14 @@ export class WritePath {
       const traceparent = activeTraceparent();
       const metadata = traceparent ? { ...options.metadata, traceparent } : options.metadata;
       return this.queue.run(streamId, () =>
-        handleCommand(this.traced, decider, streamId, command, { codec: knownEventCodec<E>(), newEventId: () => randomUUID(), ...this.defaults, ...options, metadata }),
+        handleCommand(this.instrumented, decider, streamId, command, {
+          codec: knownEventCodec<E>(),
+          newEventId: () => randomUUID(),
+          onLostRace: countLostRace,
+          ...this.defaults,
+          ...options,
+          metadata,
+        }),
       );
     });
   }

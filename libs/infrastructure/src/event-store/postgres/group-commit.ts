@@ -1,5 +1,6 @@
 import type { NewEvent } from '#events';
 import type { AppendResult, ExpectedRevision } from '#eventsourcing';
+import { groupCommitBatchSize } from '../../metrics/write.metrics.js';
 
 export interface AppendRequest {
   readonly streamId: string;
@@ -85,6 +86,7 @@ export class GroupCommit {
   }
 
   private async commit(batch: readonly Waiting[]): Promise<void> {
+    groupCommitBatchSize.observe(batch.length);
     if (batch.length === 1) return this.alone(batch[0]!);
     let outcomes: AppendOutcome[];
     try {
