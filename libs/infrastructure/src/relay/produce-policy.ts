@@ -2,6 +2,7 @@ import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, fullJitterGener
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { ensureTopics, type TopicLayout } from '../kafka/kafka.js';
+import { relayProduceRetries } from '../metrics/relay.metrics.js';
 
 /** Kafka refused a record as larger than it accepts (kafkajs wraps the protocol error in `cause`). */
 export const isMessageTooLarge = (error: unknown): boolean => {
@@ -25,6 +26,7 @@ export const kafkaProducePolicy = (log: Logger, onFailure: (error: unknown) => v
   breaker.onReset(() => log.info('Kafka produce circuit closed'));
   const retrying = retry(transient, { maxAttempts: 6, backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 5_000, generator: fullJitterGenerator }) });
   retrying.onRetry((reason) => {
+    relayProduceRetries.inc();
     if ('error' in reason) onFailure(reason.error);
     log.warn({ delay: reason.delay, err: 'error' in reason ? reason.error : undefined }, 'Kafka produce failed; retrying');
   });

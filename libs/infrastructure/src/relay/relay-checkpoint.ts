@@ -23,6 +23,15 @@ export const saveCheckpoint = async (db: Queryable, name: string, position: LogP
 /**
  * Events committed after the checkpoint, counted (positions have gaps, rows do not) up to the
  * readable head, as `readAll` would return them; ages by the database's clock.
+ *
+ * Why rows and not `head - checkpoint`: `global_position` comes from a sequence (migration 001),
+ * and a rolled-back append, a failed group-commit batch (migration 006) or the sequence's cache
+ * all burn values, so the difference of two positions counts events that will never exist. The
+ * checkpoint (migration 003) is a `(commit_position, prepare_position)` pair, i.e. the last
+ * published `(transaction_id, global_position)`; this counts the rows of `events` above that pair
+ * and below the snapshot's xmin (transactions that have finished), so every counted row is an
+ * event the relay will read and publish, and a late-committing transaction is counted once it
+ * becomes readable, never skipped.
  */
 export const readRelayLag = async (db: Queryable, name: string): Promise<RelayLag> => {
   const checkpoint = await db.query<{ commit: string; prepare: string; age_ms: string }>(

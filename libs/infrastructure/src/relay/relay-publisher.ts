@@ -2,6 +2,7 @@ import type { IPolicy } from 'cockatiel';
 import { CompressionTypes, type Producer, type TopicMessages } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { StoredEvent } from '#eventsourcing';
+import { relayProduceDuration } from '../metrics/relay.metrics.js';
 import { groupByTopic, tooLargeDeadLetter, toOutgoingRecord, type OutgoingRecord } from './kafka-message.js';
 import { chunkByBytes } from './produce-chunks.js';
 import { isMessageTooLarge } from './produce-policy.js';
@@ -67,6 +68,8 @@ export class RelayPublisher {
   }
 
   private async produce(topicMessages: TopicMessages[]): Promise<void> {
+    const end = relayProduceDuration.startTimer();
     await this.policy.execute(() => unrecorded(() => this.producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None })), this.options.signal);
+    end();
   }
 }

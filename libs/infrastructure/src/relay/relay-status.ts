@@ -1,3 +1,5 @@
+import { relayEvents } from '../metrics/relay.metrics.js';
+
 /** `starting`: not yet leading, standing by or failing; `active`: publishing or caught up. */
 export type RelayState = 'starting' | 'active' | 'retrying' | 'standby' | 'stopped';
 
@@ -65,6 +67,8 @@ export class RelayStatusTracker {
   }
 
   published(count: number, deadLettered = 0): void {
+    relayEvents.inc({ outcome: 'published' }, count);
+    if (deadLettered) relayEvents.inc({ outcome: 'dead_lettered' }, deadLettered);
     const { published, deadLettered: before } = this.current;
     this.enter('active', { published: published + count, deadLettered: before + deadLettered, lastPublishedAt: new Date().toISOString() });
   }

@@ -4,6 +4,7 @@ import type { Config } from '../config/config.js';
 import { PostgresEventStore } from '../event-store/postgres/postgres-event-store.js';
 import { createKafka, topicLayout } from '../kafka/kafka.js';
 import { CONFIG } from '../nest/config.module.js';
+import { watchRelayLag } from '../metrics/relay.metrics.js';
 import { PG_POOL } from '../nest/database.module.js';
 import type { Pool } from '../postgres/pool.js';
 import { EventStoreDbRelay } from './eventstoredb-relay.js';
@@ -36,6 +37,7 @@ export class RelayModule implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   onApplicationBootstrap(): void {
+    watchRelayLag(() => this.relay.lag());
     if (this.config.relayEnabled) this.relay.start();
   }
 
