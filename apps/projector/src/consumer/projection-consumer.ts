@@ -51,6 +51,7 @@ export class ProjectionConsumer {
   private attempts = 0;
   private lastError: string | undefined;
   private starting: Promise<void> | null = null;
+  private lastApplied: number | null = null;
 
   constructor(
     private readonly sink: ProjectionSink,
@@ -61,6 +62,19 @@ export class ProjectionConsumer {
 
   get name(): string {
     return this.sink.name;
+  }
+
+  get groupId(): string {
+    return consumerGroupId(this.settings.consumerGroupPrefix, this.sink.name);
+  }
+
+  get topics(): string[] {
+    return this.sink.categories.map((category) => topicForCategory(category, this.settings.kafkaTopicPrefix));
+  }
+
+  /** When the last event this consumer handed to its projection occurred (ms since the epoch); null before the first. */
+  get lastAppliedOccurredAt(): number | null {
+    return this.lastApplied;
   }
 
   get isRunning(): boolean {
@@ -99,6 +113,7 @@ export class ProjectionConsumer {
       policy.onRetry((result) => {
         this.attempts++;
         this.lastError = 'error' in result ? errorMessage(result.error) : 'failed';
+        projectionMetrics.errors.inc({ projection: this.name, kind: 'start' });
         log.error({ projection: this.name, attempts: this.attempts, delay: result.delay, err: this.lastError }, 'could not start the consumer; retrying');
       });
       const starting: Promise<void> = policy
@@ -118,7 +133,7 @@ export class ProjectionConsumer {
   private async startOnce(signal: AbortSignal): Promise<void> {
     await this.consumer?.disconnect().catch(() => undefined);
     const consumer = this.kafka.consumer({
-      groupId: consumerGroupId(this.settings.consumerGroupPrefix, this.sink.name),
+      groupId: this.groupId,
       sessionTimeout: this.settings.kafkaSessionTimeoutMs,
       rebalanceTimeout: this.settings.kafkaRebalanceTimeoutMs,
       heartbeatInterval: 1_000,
@@ -137,6 +152,7 @@ export class ProjectionConsumer {
       if (!current()) return;
       this.joined = false;
       this.lastError = errorMessage(payload.error);
+      projectionMetrics.errors.inc({ projection: this.name, kind: 'crash' });
       log.error({ projection: this.name, err: payload.error, restart: payload.restart }, 'consumer crashed');
       if (this.stopping) return;
       this.state = 'restarting';
@@ -148,7 +164,7 @@ export class ProjectionConsumer {
     });
     try {
       await consumer.connect();
-      await consumer.subscribe({ topics: this.sink.categories.map((category) => topicForCategory(category, this.settings.kafkaTopicPrefix)), fromBeginning: true });
+      await consumer.subscribe({ topics: this.topics, fromBeginning: true });
       await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.consumeBatch(consumer, payload) });
     } catch (error) {
       await consumer.disconnect().catch(() => undefined);
@@ -163,7 +179,10 @@ export class ProjectionConsumer {
     for (let i = 0; i < batch.messages.length; i += CHUNK) {
       if (!payload.isRunning() || payload.isStale()) return;
       const chunk = batch.messages.slice(i, i + CHUNK);
-      await this.handleChunk(batch, chunk, () => payload.heartbeat());
+      await this.handleChunk(batch, chunk, () => payload.heartbeat()).catch((error: unknown) => {
+        projectionMetrics.errors.inc({ projection: this.name, kind: 'apply' });
+        throw error;
+      });
       const last = chunk[chunk.length - 1]!;
       await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
       payload.resolveOffset(last.offset);
@@ -185,7 +204,7 @@ export class ProjectionConsumer {
         letters.push({ topic: batch.topic, partition: batch.partition, message, error });
       }
     }
-    const outcome = events.length ? await applyTraced(this.sink, events, messageOf, keepAlive, this.abort.signal) : null;
+    const outcome = events.length ? await this.timedApply(events, messageOf, keepAlive) : null;
     for (const { event, error } of outcome?.rejected ?? []) {
       // An event that waited behind a gap was delivered in an earlier batch: its record is rebuilt.
       const message = messageOf.get(event.eventId) ?? { key: Buffer.from(event.streamId), value: Buffer.from(encodeEnvelope(event)), headers: {}, offset: '-1', timestamp: String(Date.now()), attributes: 0 };
@@ -196,6 +215,15 @@ export class ProjectionConsumer {
     projectionMetrics.skipped.inc({ projection: this.name }, outcome?.skipped ?? 0);
     projectionMetrics.deadLettered.inc({ projection: this.name }, letters.length);
     projectionMetrics.parked.inc({ projection: this.name }, outcome?.parked ?? 0);
+    const last = events.at(-1);
+    if (last) this.lastApplied = Date.parse(last.occurredAt);
     if (letters.length) log.warn({ projection: this.name, count: letters.length, first: letters[0]?.error.message }, 'dead-lettered events');
+  }
+
+  private async timedApply(events: readonly EventEnvelope<KnownEvent>[], messageOf: Map<string, KafkaMessage>, keepAlive: () => Promise<void>): Promise<ApplyOutcome> {
+    const end = projectionMetrics.applyDuration.startTimer({ projection: this.name });
+    const outcome = await applyTraced(this.sink, events, messageOf, keepAlive, this.abort.signal);
+    end();
+    return outcome;
   }
 }

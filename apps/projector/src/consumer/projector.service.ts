@@ -15,9 +15,11 @@ import { PaymentSagaRunner } from '../saga/payment-saga.runner.js';
 import { PAYMENT_SAGA, paymentSagaSink } from '../saga/payment-saga.sink.js';
 import { ensureOrderSearchIndex } from '../search/order-search.index.js';
 import { ORDER_SEARCH_PROJECTION } from '../search/order-search.projection.js';
+import { ConsumerLag } from './consumer-lag.js';
 import { Dependency } from './dependency.js';
 import { ParkedStreamsMonitor } from './parked-streams.monitor.js';
 import { ProjectionConsumer, type ProjectionSink } from './projection-consumer.js';
+import { watchProjections } from './projector.metrics.js';
 import { orderSearchSink, postgresSink } from './sinks.js';
 
 /**
@@ -33,6 +35,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   readonly kafkaReady = new Dependency('kafka');
   readonly searchReady = new Dependency('elasticsearch');
   readonly parked: ParkedStreamsMonitor;
+  private readonly lag: ConsumerLag;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -51,6 +54,8 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     };
     this.consumers = config.projections.map((name) => new ProjectionConsumer(sinkFor(name), kafka, this.producer, config));
     this.parked = new ParkedStreamsMonitor(pool, config.projections.filter(isProjectionName).map(projectionNamed));
+    this.lag = new ConsumerLag(kafka);
+    watchProjections({ consumers: this.consumers, lag: this.lag, parked: this.parked });
   }
 
   get runsSearch(): boolean {
@@ -87,7 +92,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping.abort();
-    await Promise.all(this.consumers.map((c) => c.stop()));
+    await Promise.all([...this.consumers.map((c) => c.stop()), this.lag.close()]);
     await this.producer.disconnect();
   }
 }

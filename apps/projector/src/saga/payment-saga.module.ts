@@ -7,6 +7,7 @@ import { EVENT_STORE } from '#infra/nest/event-store.module';
 import { WritePath } from '#infra/nest/write-path';
 import type { Pool } from '#infra/postgres/pool';
 import { ServiceIdentity } from '#infra/auth/service-identity';
+import { watchPaymentSagas } from './payment-saga.metrics.js';
 import { PaymentSagaRepository } from './payment-saga.repository.js';
 import { PaymentSagaRunner } from './payment-saga.runner.js';
 import { PaymentSweeper } from './payment-sweeper.js';
@@ -14,7 +15,14 @@ import { PaymentSweeper } from './payment-sweeper.js';
 /** The payment saga: its state, its runner (on the shared write path) and the timeout sweep. */
 @Module({
   providers: [
-    { provide: PaymentSagaRepository, inject: [PG_POOL], useFactory: (pool: Pool) => new PaymentSagaRepository(pool) },
+    {
+      provide: PaymentSagaRepository,
+      inject: [PG_POOL, CONFIG],
+      useFactory: (pool: Pool, config: Config) => {
+        if (config.projections.includes('payment-saga')) watchPaymentSagas(pool);
+        return new PaymentSagaRepository(pool);
+      },
+    },
     {
       provide: PaymentSagaRunner,
       inject: [PaymentSagaRepository, WritePath, EVENT_STORE, CONFIG],

@@ -4,6 +4,7 @@ import type { CommandResult, EventStore, Workflow } from '#eventsourcing';
 import type { Principal } from '#infra/auth/principal';
 import { nameBasedUuid } from '#infra/ids/name-based-uuid';
 import type { WritePath } from '#infra/nest/write-path';
+import { sagaRefunds } from './payment-saga.metrics.js';
 import type { PaymentSagas } from './payment-saga.repository.js';
 
 /** An event the event store does not hold (another environment's, or forged): the saga does not act on it. */
@@ -100,6 +101,7 @@ export class PaymentSagaRunner {
         send.to === 'account'
           ? await this.writes.handle(accountDecider, accountStreamId(send.command.data.accountId), send.command, options)
           : await this.writes.handle(orderDecider, orderStreamId(send.command.data.orderId), send.command, options);
+      if (send.step === 'refund' && result.appended > 0) sagaRefunds.inc();
       return { type: 'Done', step: send.step, appended: result.appended, at };
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
