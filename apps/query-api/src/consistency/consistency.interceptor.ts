@@ -15,6 +15,7 @@ import { readerOf, type Reader } from '../access/reader.js';
 import { hasReached } from './consistency.policy.js';
 import { parseConsistencyToken, type ConsistencyToken } from './consistency-token.js';
 import { ProjectedRevisions } from './projected-revisions.js';
+import { consistencyWaits } from './consistency.metrics.js';
 
 /**
  * Read-your-writes: with `X-Consistency-Token: <streamId>@<revision>`, the request waits until
@@ -44,8 +45,14 @@ export class ConsistencyInterceptor implements NestInterceptor {
   }
 
   private async waitFor(token: ConsistencyToken, reader: Reader): Promise<void> {
-    const applied = await this.revisions.waitFor(token, reader, this.config.consistencyTimeoutMs);
-    if (hasReached(applied, token.revision)) return;
+    const end = consistencyWaits.startTimer();
+    const applied = await this.revisions.waitFor(token, reader, this.config.consistencyTimeoutMs).catch((error: unknown) => {
+      end({ outcome: 'failed' });
+      throw error;
+    });
+    const reached = hasReached(applied, token.revision);
+    end({ outcome: reached ? 'reached' : 'timeout' });
+    if (reached) return;
     throw new GatewayTimeoutException({
       error: 'consistency_timeout',
       message: `${token.streamId} is projected up to revision ${applied ?? 'none'}, not yet ${token.revision}; retry later`,

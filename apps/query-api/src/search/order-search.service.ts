@@ -13,6 +13,7 @@ import { invalidField } from '#infra/http/validation.pipe';
 import { ownerFilter, readerOf } from '../access/reader.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import { DEFAULT_PAGE_SIZE, ORDER_STATUSES } from '../shared/list-query.dto.js';
+import { searchDuration, watchSearchBreaker } from './order-search.metrics.js';
 import type { OrderSearchQueryDto, SearchSort } from './search-query.dto.js';
 
 const SORTS: Record<SearchSort, estypes.SortCombinations[]> = {
@@ -51,13 +52,16 @@ export class OrderSearchService {
   constructor(
     @Inject(ELASTICSEARCH) private readonly es: Elasticsearch,
     @Inject(CONFIG) private readonly config: Config,
-  ) {}
+  ) {
+    watchSearchBreaker(() => this.breaker.state);
+  }
 
-  private readonly policy = wrap(
-    bulkhead(8, 16),
-    circuitBreaker(handleWhen((e) => isTransientSearchError(e) || e instanceof TaskCancelledError), { halfOpenAfter: 5_000, breaker: new ConsecutiveBreaker(5) }),
-    timeout(this.config.searchTimeoutMs, TimeoutStrategy.Aggressive),
-  );
+  private readonly breaker = circuitBreaker(handleWhen((e) => isTransientSearchError(e) || e instanceof TaskCancelledError), {
+    halfOpenAfter: 5_000,
+    breaker: new ConsecutiveBreaker(5),
+  });
+
+  private readonly policy = wrap(bulkhead(8, 16), this.breaker, timeout(this.config.searchTimeoutMs, TimeoutStrategy.Aggressive));
 
   async search(caller: Principal, query: OrderSearchQueryDto): Promise<OrderSearchResult> {
     const owner = ownerFilter(readerOf(caller));
@@ -110,9 +114,13 @@ export class OrderSearchService {
   }
 
   private async call<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const end = searchDuration.startTimer();
     try {
-      return await this.policy.execute(({ signal }) => work(signal));
+      const result = await this.policy.execute(({ signal }) => work(signal));
+      end({ outcome: 'ok' });
+      return result;
     } catch (error) {
+      end({ outcome: searchOutcome(error) });
       if (error instanceof BulkheadRejectedError) throw unavailable('Too many searches in flight; retry shortly');
       if (isBrokenCircuitError(error) || error instanceof BrokenCircuitError) throw unavailable('Search is unavailable (Elasticsearch is failing); retry later');
       if (error instanceof TaskCancelledError) throw unavailable(`Search took longer than ${this.config.searchTimeoutMs} ms`);
@@ -122,5 +130,10 @@ export class OrderSearchService {
   }
 
 }
+
+const searchOutcome = (error: unknown): string => {
+  if (error instanceof BulkheadRejectedError || isBrokenCircuitError(error) || error instanceof BrokenCircuitError) return 'refused';
+  return error instanceof TaskCancelledError ? 'timeout' : 'failed';
+};
 
 const unavailable = (message: string): ServiceUnavailableException => new ServiceUnavailableException({ error: 'search_unavailable', message });
