@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The local stack without Docker: PostgreSQL, Apache Kafka (KRaft), Elasticsearch, Keycloak (the
-# OpenID Connect provider), Redis (the rate limits' shared storage) and Zipkin (the trace backend).
-#   infra.sh up | down | status  [postgres|kafka|elasticsearch|keycloak|redis|zipkin ...]  (all when none is named)
+# OpenID Connect provider), Redis (the rate limits' shared storage) and Zipkin (the trace backend),
+# and the tools the tests use (promtool, to check /metrics).
+#   infra.sh up | down | status  [postgres|kafka|elasticsearch|keycloak|redis|zipkin|tools ...]  (all when none is named)
+#   infra.sh promtool-path       prints promtool's path, fetching it first when it is missing
 # Idempotent. Downloads are cached under .local/cache (git-ignored); data and logs live under
 # .local/. `down` stops only what `up` started; services already listening are reused as they are.
 set -euo pipefail
@@ -355,6 +357,22 @@ zipkin_up() {
   say "zipkin: started on http://127.0.0.1:$ZIPKIN_PORT"
 }
 
+# ---------------------------------------------------------------- tools
+# promtool comes with Debian's prometheus package; only the binary is taken from it (installing the
+# package would also install, and on some machines start, a Prometheus server).
+PROMTOOL_CACHED="$CACHE/prometheus/usr/bin/promtool"
+promtool_path() { command -v promtool 2>/dev/null || echo "$PROMTOOL_CACHED"; }
+
+tools_up() {
+  command -v promtool >/dev/null 2>&1 && return 0
+  [ -x "$PROMTOOL_CACHED" ] && return 0
+  say "promtool: extracting it from Debian's prometheus package into $CACHE/prometheus"
+  need_cmd dpkg-deb dpkg
+  [ -f "$STATE/.apt-updated" ] || { apt-get update -qq && touch "$STATE/.apt-updated"; }
+  (cd "$CACHE" && rm -f prometheus_*.deb && apt-get download -qq prometheus 2>/dev/null && dpkg-deb -x prometheus_*.deb prometheus && rm -f prometheus_*.deb)
+  [ -x "$PROMTOOL_CACHED" ] || { say "promtool: could not be fetched (apt-get download prometheus)" >&2; return 1; }
+}
+
 # ---------------------------------------------------------------- commands
 status_line() { # name check url
   if alive "$1"; then say "$1: running (started by infra.sh) $3"
@@ -362,10 +380,10 @@ status_line() { # name check url
   else say "$1: stopped"; fi
 }
 
-# up|down [postgres|kafka|elasticsearch|keycloak|redis|zipkin ...]: all when none is named.
+# up|down [postgres|kafka|elasticsearch|keycloak|redis|zipkin|tools ...]: all when none is named.
 command=${1:-}
 shift || true
-wanted=" ${*:-postgres kafka elasticsearch keycloak redis zipkin} "
+wanted=" ${*:-postgres kafka elasticsearch keycloak redis zipkin tools} "
 want() { [[ "$wanted" == *" $1 "* ]]; }
 
 case "$command" in
@@ -377,6 +395,7 @@ case "$command" in
     if want kafka; then kafka_up; fi
     if want elasticsearch; then es_up; fi
     if want zipkin; then zipkin_up; fi
+    if want tools; then tools_up; fi
     if want keycloak; then kc_wait; fi
     ;;
   down)
@@ -394,9 +413,14 @@ case "$command" in
     status_line keycloak "port_open $KEYCLOAK_PORT" "http://127.0.0.1:$KEYCLOAK_PORT$([ -f "$STATE/keycloak.waiting" ] && ! kc_ready && echo ' (starting)')"
     status_line redis "port_open $REDIS_PORT" "127.0.0.1:$REDIS_PORT"
     status_line zipkin "port_open $ZIPKIN_PORT" "http://127.0.0.1:$ZIPKIN_PORT"
+    if [ -x "$(promtool_path)" ]; then say "promtool: $(promtool_path)"; else say "promtool: missing (infra.sh up tools)"; fi
+    ;;
+  promtool-path)
+    tools_up >&2
+    promtool_path
     ;;
   *)
-    say "usage: $0 up|down|status [postgres|kafka|elasticsearch|keycloak|redis|zipkin ...]" >&2
+    say "usage: $0 up|down|status [postgres|kafka|elasticsearch|keycloak|redis|zipkin|tools ...] | promtool-path" >&2
     exit 2
     ;;
 esac

@@ -355,7 +355,7 @@ describe('projector against PostgreSQL and Kafka', () => {
       const { body } = await health();
       expect(body.parked).toEqual({ 'account-statement': expect.any(Number) as unknown });
       const metrics = await (await fetch(`${base()}/metrics`)).text();
-      expect(metrics).toMatch(/projection_parked_streams\{projection="account-statement"\} \d+/);
+      expect(metrics).toMatch(/^projection_parked_streams\{[^}]*projection="account-statement"[^}]*\} \d+$/m);
     }, 90_000);
   });
 
