@@ -61,7 +61,8 @@ cat <<TXT
 The system is up.
   command-api  $C        (POST commands; hosts the relay to Kafka)
   query-api    $Q        (GET read models)
-  projector    http://127.0.0.1:$PROJECTOR_PORT/health   (Kafka consumers; /metrics)
+  projector    http://127.0.0.1:$PROJECTOR_PORT/health   (Kafka consumers)
+  metrics      GET /metrics on each of the three (Prometheus text format)
   keycloak     http://127.0.0.1:${KEYCLOAK_PORT:-8180}        (realm ledger; admin console /admin: ${KEYCLOAK_ADMIN_USER:-admin} / ${KEYCLOAK_ADMIN_PASSWORD:-admin-dev-password})
   logs         .local/logs/*.log        stop: npm stop (apps), npm run infra:down (stack)
 

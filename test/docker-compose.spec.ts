@@ -35,7 +35,7 @@ const targets = (env: Record<string, string | number>): { variable: string; host
 
 describe('docker/docker-compose.yml', () => {
   it('has the infrastructure, the migration step and the three apps', () => {
-    expect(Object.keys(services).sort()).toEqual(['command-api', 'elasticsearch', 'eventstoredb', 'kafka', 'keycloak', 'migrate', 'postgres', 'projector', 'query-api', 'redis', 'zipkin']);
+    expect(Object.keys(services).sort()).toEqual(['command-api', 'elasticsearch', 'eventstoredb', 'kafka', 'keycloak', 'migrate', 'postgres', 'projector', 'prometheus', 'query-api', 'redis', 'zipkin']);
   });
 
   it.each(APPS)('%s points only at services that exist, on the ports they listen on', (app) => {
@@ -137,5 +137,15 @@ describe('docker/docker-compose.yml', () => {
       expect(entry).toBe(`dist/${source.replace(/\.ts$/, '.js')}`);
       expect(() => readFileSync(fileURLToPath(new URL(`../${source}`, import.meta.url)))).not.toThrow();
     }
+  });
+
+  it('has Prometheus scrape /metrics of each app on the port it listens on', () => {
+    const mounted = services['prometheus']!.volumes!.find((v) => v.endsWith(':/etc/prometheus/prometheus.yml:ro'))!;
+    const config = parse(readFileSync(fileURLToPath(new URL(`../docker/${mounted.split(':')[0]!}`, import.meta.url)), 'utf8')) as {
+      scrape_configs: { job_name: string; metrics_path?: string; static_configs: { targets: string[] }[] }[];
+    };
+    const scraped = Object.fromEntries(config.scrape_configs.map((job) => [job.job_name, { path: job.metrics_path ?? '/metrics', targets: job.static_configs.flatMap((c) => c.targets) }]));
+    const ports: Record<string, string> = { 'command-api': 'COMMAND_API_PORT', 'query-api': 'QUERY_API_PORT', projector: 'PROJECTOR_PORT' };
+    for (const app of APPS) expect(scraped[app]).toEqual({ path: '/metrics', targets: [`${app}:${services[app]!.environment![ports[app]!]}`] });
   });
 });
