@@ -14,6 +14,7 @@ import { ORDER_SEARCH_PROJECTION } from '../search/order-search.projection.js';
 import { rebuildOrderSearch } from '../search/order-search.rebuild.js';
 import { listProjections } from './projections-list.js';
 import { listSagas } from './sagas-list.js';
+import { watchStatus } from './status-watch.js';
 import { issueToken } from './token.js';
 
 const withPool = async <T>(config: Config, work: (pool: Pool) => Promise<T>): Promise<T> => {
@@ -148,6 +149,17 @@ export const buildCli = (config: Config): Command => {
       const deleted = await purgeDeadLetters(createKafka(config, 'cli'), topic);
       console.log(`deleted ${deleted} dead letter(s) from ${deadLetterTopics(topic).dlq}`);
     });
+  program
+    .command('status')
+    .description("one screen: projections' lag, the relay's lag, dead letters, parked streams, sagas, breakers (from the apps' /metrics)")
+    .option('--watch', 'refresh until interrupted')
+    .option('--interval <seconds>', 'refresh interval with --watch', '2')
+    .addOption(new Option('--command-api <url>', "command-api's /metrics").default(config.metricsUrls['command-api']))
+    .addOption(new Option('--query-api <url>', "query-api's /metrics").default(config.metricsUrls['query-api']))
+    .addOption(new Option('--projector <url>', "the projector's /metrics").default(config.metricsUrls.projector))
+    .action((options: { watch?: boolean; interval: string; commandApi: string; queryApi: string; projector: string }) =>
+      watchStatus({ 'command-api': options.commandApi, 'query-api': options.queryApi, projector: options.projector }, options.watch ? Number(options.interval) * 1000 : null),
+    );
   program.command('relay').description('run the event store → Kafka relay alone, until interrupted').action(() => runRelay(config));
   program
     .command('token')

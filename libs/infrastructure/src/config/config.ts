@@ -41,6 +41,8 @@ export interface Config {
   readonly commandApiPort: number;
   readonly queryApiPort: number;
   readonly projectorPort: number;
+  /** Where `ledger status` and the projector's status page read each app's `/metrics`. */
+  readonly metricsUrls: Readonly<Record<'command-api' | 'query-api' | 'projector', string>>;
   /** How long command-api keeps the answer to an Idempotency-Key. */
   readonly idempotencyTtlMs: number;
   /** An order not paid this long after its creation is cancelled by the payment saga. */
@@ -187,6 +189,11 @@ const PORT_MAX = 65_535;
 /** Parses and checks the whole configuration; throws one ConfigError that names every problem. */
 export const loadConfig = (env: Environment = process.env): Config => {
   const read = new Reader(env);
+  const ports = {
+    commandApi: read.int('COMMAND_API_PORT', 3000, 0, PORT_MAX),
+    queryApi: read.int('QUERY_API_PORT', 3001, 0, PORT_MAX),
+    projector: read.int('PROJECTOR_PORT', 3002, 0, PORT_MAX),
+  };
   const config: Config = {
     appName: read.text('APP_NAME', 'ledger'),
     databaseUrl: read.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/ledger'),
@@ -206,9 +213,14 @@ export const loadConfig = (env: Environment = process.env): Config => {
     orderSearchAlias: read.text('ORDER_SEARCH_ALIAS', 'orders'),
     searchTimeoutMs: read.int('SEARCH_TIMEOUT_MS', 3_000, 1),
     httpHost: read.text('HTTP_HOST', '127.0.0.1'),
-    commandApiPort: read.int('COMMAND_API_PORT', 3000, 0, PORT_MAX),
-    queryApiPort: read.int('QUERY_API_PORT', 3001, 0, PORT_MAX),
-    projectorPort: read.int('PROJECTOR_PORT', 3002, 0, PORT_MAX),
+    commandApiPort: ports.commandApi,
+    queryApiPort: ports.queryApi,
+    projectorPort: ports.projector,
+    metricsUrls: {
+      'command-api': read.url('COMMAND_API_METRICS_URL', `http://127.0.0.1:${ports.commandApi}/metrics`),
+      'query-api': read.url('QUERY_API_METRICS_URL', `http://127.0.0.1:${ports.queryApi}/metrics`),
+      projector: read.url('PROJECTOR_METRICS_URL', `http://127.0.0.1:${ports.projector}/metrics`),
+    },
     idempotencyTtlMs: read.int('IDEMPOTENCY_TTL_MS', 86_400_000, 1),
     paymentTimeoutMs: read.int('PAYMENT_TIMEOUT_MS', 60_000, 1),
     relayEnabled: read.bool('RELAY_ENABLED', true),
@@ -263,6 +275,7 @@ export const loadConfig = (env: Environment = process.env): Config => {
   return Object.freeze({
     ...config,
     oidc: Object.freeze(config.oidc),
+    metricsUrls: Object.freeze(config.metricsUrls),
     paymentService: Object.freeze(config.paymentService),
     rateLimits: Object.freeze(config.rateLimits),
     corsOrigins: Object.freeze([...config.corsOrigins]),
