@@ -10,13 +10,14 @@ import { KafkaModule } from '#infra/nest/kafka.module';
 import { ProjectorService } from './consumer/projector.service.js';
 import { healthChecks } from './http/health-checks.provider.js';
 import { PaymentSagaModule } from './saga/payment-saga.module.js';
+import { StatusModule } from './status/status.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: Config): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), MetricsModule.forRoot('projector'), DatabaseModule, EventStoreModule.forRoot(), KafkaModule, ElasticsearchModule.forRoot(() => 5_000), PaymentSagaModule],
+      imports: [ConfigModule.forRoot(config), MetricsModule.forRoot('projector'), DatabaseModule, EventStoreModule.forRoot(), KafkaModule, ElasticsearchModule.forRoot(() => 5_000), PaymentSagaModule, StatusModule],
       controllers: [HealthController],
       providers: [ProjectorService, healthChecks],
     };
