@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The local stack without Docker: PostgreSQL, Apache Kafka (KRaft), Elasticsearch, Keycloak (the
 # OpenID Connect provider), Redis (the rate limits' shared storage) and Zipkin (the trace backend),
-# and the tools the tests use (promtool, to check /metrics).
+# and the tools the tests use (promtool, to check /metrics; chromium, for the status page).
 #   infra.sh up | down | status  [postgres|kafka|elasticsearch|keycloak|redis|zipkin|tools ...]  (all when none is named)
 #   infra.sh promtool-path       prints promtool's path, fetching it first when it is missing
 # Idempotent. Downloads are cached under .local/cache (git-ignored); data and logs live under
@@ -363,7 +363,7 @@ zipkin_up() {
 PROMTOOL_CACHED="$CACHE/prometheus/usr/bin/promtool"
 promtool_path() { command -v promtool 2>/dev/null || echo "$PROMTOOL_CACHED"; }
 
-tools_up() {
+promtool_up() {
   command -v promtool >/dev/null 2>&1 && return 0
   [ -x "$PROMTOOL_CACHED" ] && return 0
   say "promtool: extracting it from Debian's prometheus package into $CACHE/prometheus"
@@ -371,6 +371,12 @@ tools_up() {
   [ -f "$STATE/.apt-updated" ] || { apt-get update -qq && touch "$STATE/.apt-updated"; }
   (cd "$CACHE" && rm -f prometheus_*.deb && apt-get download -qq prometheus 2>/dev/null && dpkg-deb -x prometheus_*.deb prometheus && rm -f prometheus_*.deb)
   [ -x "$PROMTOOL_CACHED" ] || { say "promtool: could not be fetched (apt-get download prometheus)" >&2; return 1; }
+}
+
+# The status page's browser test drives Debian's chromium with playwright-core, which downloads nothing.
+tools_up() {
+  promtool_up
+  need_cmd chromium chromium
 }
 
 # ---------------------------------------------------------------- commands
@@ -414,9 +420,10 @@ case "$command" in
     status_line redis "port_open $REDIS_PORT" "127.0.0.1:$REDIS_PORT"
     status_line zipkin "port_open $ZIPKIN_PORT" "http://127.0.0.1:$ZIPKIN_PORT"
     if [ -x "$(promtool_path)" ]; then say "promtool: $(promtool_path)"; else say "promtool: missing (infra.sh up tools)"; fi
+    if command -v chromium >/dev/null 2>&1; then say "chromium: $(command -v chromium)"; else say "chromium: missing (infra.sh up tools)"; fi
     ;;
   promtool-path)
-    tools_up >&2
+    promtool_up >&2
     promtool_path
     ;;
   *)

@@ -11,7 +11,9 @@ const ROOT = findRoot(fileURLToPath(new URL('.', import.meta.url)));
 
 export type Ports = Record<AppName, number>;
 const TRACING_PRELOAD = 'dist/libs/infrastructure/src/tracing/preload.js';
-const TEST_PORTS: Ports = { 'command-api': 3100, 'query-api': 3101, projector: 3102 };
+// TEST_APP_PORT_BASE moves them, so two runs on one machine do not collide.
+const PORT_BASE = Number(process.env['TEST_APP_PORT_BASE'] ?? 3100);
+const TEST_PORTS: Ports = { 'command-api': PORT_BASE, 'query-api': PORT_BASE + 1, projector: PORT_BASE + 2 };
 
 export const baseUrl = (app: AppName, ports: Ports = TEST_PORTS): string => `http://127.0.0.1:${ports[app]}`;
 

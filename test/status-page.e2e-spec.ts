@@ -1,0 +1,65 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { AppProcess, baseUrl, waitUntil } from './support/apps.js';
+import { post } from './support/http.js';
+import { runPool } from './support/load.js';
+
+// Debian's chromium (docker/local/infra.sh up tools installs it); playwright-core downloads nothing.
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const textOf = async (page: Page, selector: string): Promise<string> => (await page.locator(selector).first().textContent()) ?? '';
+const numberIn = async (page: Page, selector: string): Promise<number> => Number(await textOf(page, selector));
+const samplesInChart = async (page: Page): Promise<number> => Number(await page.locator('#chart svg').getAttribute('data-samples'));
+
+describe('The status page, in a real browser, while deposits run', () => {
+  // No query-api: the page must say so instead of failing.
+  const commandApi = new AppProcess('command-api');
+  const projector = new AppProcess('projector');
+  let browser: Browser;
+  const violations: string[] = [];
+  beforeAll(async () => {
+    await commandApi.start();
+    await projector.start();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await projector.stop();
+    await commandApi.stop();
+  }, 60_000);
+
+  it('shows live figures that move with the load, under a policy that allows only what the page needs', async () => {
+    const served = await fetch(`${baseUrl('projector')}/status`);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-security-policy')).toMatch(/^default-src 'none'; script-src 'sha256-[^']+'; style-src 'sha256-[^']+'; connect-src 'self'/);
+    expect((await fetch(`${baseUrl('projector')}/status.json`)).status).toBe(200); // no token, like /metrics
+
+    const page = await browser.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') violations.push(message.text());
+    });
+    page.on('pageerror', (error) => violations.push(error.message));
+    await page.goto(`${baseUrl('projector')}/status`);
+    await page.locator('#projections table').waitFor({ timeout: 15_000 });
+    expect(await textOf(page, '#breakers')).toContain('query-api does not answer');
+    expect(await textOf(page, '#relay')).toMatch(/unpublished events \d+/);
+    const appliedBefore = await numberIn(page, '#applied');
+    const samplesBefore = await samplesInChart(page);
+
+    const opened = await post<{ accountId: string }>('command-api', '/accounts', { ownerName: 'Status Watcher', currency: 'EUR' });
+    expect(opened.status).toBe(201);
+    const deposits = Array.from({ length: 300 }, () => async () => {
+      const deposited = await post('command-api', `/accounts/${opened.body.accountId}/deposits`, { amount: 100, currency: 'EUR' });
+      if (deposited.status !== 201) throw new Error(`deposit answered ${deposited.status}`);
+    });
+    await runPool(deposits, 8);
+
+    // The page polls /status.json every 2 s; the projector samples every 2 s.
+    await waitUntil(async () => (await numberIn(page, '#applied')) >= appliedBefore + 300, 30_000, 'the page to show the deposits applied');
+    await waitUntil(async () => (await samplesInChart(page)) > samplesBefore + 1, 10_000, 'new lag samples in the chart');
+    const projections = await textOf(page, '#projections');
+    expect(projections).toContain('account-statement');
+    expect(await page.locator('#chart polyline[data-series="account-statement (events)"]').count()).toBe(1);
+    expect(violations).toEqual([]);
+  }, 120_000);
+});
