@@ -189,12 +189,7 @@ const PORT_MAX = 65_535;
 /** Parses and checks the whole configuration; throws one ConfigError that names every problem. */
 export const loadConfig = (env: Environment = process.env): Config => {
   const read = new Reader(env);
-  const ports = {
-    commandApi: read.int('COMMAND_API_PORT', 3000, 0, PORT_MAX),
-    queryApi: read.int('QUERY_API_PORT', 3001, 0, PORT_MAX),
-    projector: read.int('PROJECTOR_PORT', 3002, 0, PORT_MAX),
-  };
-  const config: Config = {
+  const config: Omit<Config, 'metricsUrls'> = {
     appName: read.text('APP_NAME', 'ledger'),
     databaseUrl: read.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/ledger'),
     eventStore: read.oneOf('EVENT_STORE', ['postgres', 'eventstoredb'], 'postgres'),
@@ -213,14 +208,9 @@ export const loadConfig = (env: Environment = process.env): Config => {
     orderSearchAlias: read.text('ORDER_SEARCH_ALIAS', 'orders'),
     searchTimeoutMs: read.int('SEARCH_TIMEOUT_MS', 3_000, 1),
     httpHost: read.text('HTTP_HOST', '127.0.0.1'),
-    commandApiPort: ports.commandApi,
-    queryApiPort: ports.queryApi,
-    projectorPort: ports.projector,
-    metricsUrls: {
-      'command-api': read.url('COMMAND_API_METRICS_URL', `http://127.0.0.1:${ports.commandApi}/metrics`),
-      'query-api': read.url('QUERY_API_METRICS_URL', `http://127.0.0.1:${ports.queryApi}/metrics`),
-      projector: read.url('PROJECTOR_METRICS_URL', `http://127.0.0.1:${ports.projector}/metrics`),
-    },
+    commandApiPort: read.int('COMMAND_API_PORT', 3000, 0, PORT_MAX),
+    queryApiPort: read.int('QUERY_API_PORT', 3001, 0, PORT_MAX),
+    projectorPort: read.int('PROJECTOR_PORT', 3002, 0, PORT_MAX),
     idempotencyTtlMs: read.int('IDEMPOTENCY_TTL_MS', 86_400_000, 1),
     paymentTimeoutMs: read.int('PAYMENT_TIMEOUT_MS', 60_000, 1),
     relayEnabled: read.bool('RELAY_ENABLED', true),
@@ -267,6 +257,11 @@ export const loadConfig = (env: Environment = process.env): Config => {
       sampleRatio: read.int('TRACING_SAMPLE_PERCENT', 100, 0, 100) / 100,
     },
   };
+  const metricsUrls = {
+    'command-api': read.url('COMMAND_API_METRICS_URL', `http://127.0.0.1:${config.commandApiPort}/metrics`),
+    'query-api': read.url('QUERY_API_METRICS_URL', `http://127.0.0.1:${config.queryApiPort}/metrics`),
+    projector: read.url('PROJECTOR_METRICS_URL', `http://127.0.0.1:${config.projectorPort}/metrics`),
+  };
   if (config.kafkaMinInsyncReplicas > config.kafkaReplicationFactor) {
     read.problems.push(`KAFKA_MIN_INSYNC_REPLICAS (${config.kafkaMinInsyncReplicas}) must not exceed KAFKA_REPLICATION_FACTOR (${config.kafkaReplicationFactor})`);
   }
@@ -274,8 +269,8 @@ export const loadConfig = (env: Environment = process.env): Config => {
   if (read.problems.length) throw new ConfigError(read.problems);
   return Object.freeze({
     ...config,
+    metricsUrls: Object.freeze(metricsUrls),
     oidc: Object.freeze(config.oidc),
-    metricsUrls: Object.freeze(config.metricsUrls),
     paymentService: Object.freeze(config.paymentService),
     rateLimits: Object.freeze(config.rateLimits),
     corsOrigins: Object.freeze([...config.corsOrigins]),
