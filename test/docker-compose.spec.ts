@@ -19,7 +19,7 @@ const services = compose.services;
 const APPS = ['command-api', 'query-api', 'projector'];
 
 /** The port each infrastructure service listens on inside the compose network. */
-const LISTENS: Record<string, number[]> = { postgres: [5432], kafka: [9092], eventstoredb: [2113], elasticsearch: [9200], keycloak: [8180], redis: [6379], zipkin: [9411] };
+const LISTENS: Record<string, number[]> = { 'command-api': [3000], 'query-api': [3001], projector: [3002], postgres: [5432], kafka: [9092], eventstoredb: [2113], elasticsearch: [9200], keycloak: [8180], redis: [6379], zipkin: [9411] };
 /** The issuer is the address tokens name, the host's view of Keycloak: checked on its own below. */
 const PUBLIC_ADDRESSES = ['OIDC_ISSUER'];
 
@@ -42,7 +42,10 @@ describe('docker/docker-compose.yml', () => {
     const env = services[app]!.environment!;
     const pointed = targets(env);
     expect(pointed.map((t) => t.variable).sort()).toEqual([
-      'DATABASE_URL', 'ELASTICSEARCH_URL', 'EVENTSTORE_CONNECTION_STRING', 'KAFKA_BROKERS', 'OIDC_JWKS_URL', 'OIDC_TOKEN_URL', 'OTEL_EXPORTER_ZIPKIN_ENDPOINT', 'REDIS_URL',
+      ...(app === 'projector' ? ['COMMAND_API_METRICS_URL'] : []),
+      'DATABASE_URL', 'ELASTICSEARCH_URL', 'EVENTSTORE_CONNECTION_STRING', 'KAFKA_BROKERS', 'OIDC_JWKS_URL', 'OIDC_TOKEN_URL', 'OTEL_EXPORTER_ZIPKIN_ENDPOINT',
+      ...(app === 'projector' ? ['QUERY_API_METRICS_URL'] : []),
+      'REDIS_URL',
     ]);
     for (const { variable, host, port } of pointed) {
       expect({ variable, host, exists: host in services }).toEqual({ variable, host, exists: true });
