@@ -58,7 +58,7 @@ const render = ({ status, history, sampleIntervalMs }) => {
   section('apps', status.apps.map((a) => el('li', { class: a.up ? '' : 'down' }, a.app + ': ' + (a.up ? 'answers' : 'does not answer (' + a.error + ')'))));
   section('chart', [chart(history, sampleIntervalMs)]);
   section('projections', status.projections ? [table(['projection', 'lag events', 'lag s', 'applied', 'dead-lettered', 'parked streams'],
-    status.projections.map((p) => [p.projection, fig(p.lagEvents), fig(p.lagSeconds), p.applied, p.deadLettered, fig(p.parked)]))] : [down(status, 'projector')]);
+    status.projections.map((p) => [p.projection, fig(p.lagEvents), fig(p.lagSeconds), p.applied, p.deadLettered, p.parked === null ? '-' : p.parked]))] : [down(status, 'projector')]);
   const applied = status.projections ? status.projections.reduce((n, p) => n + p.applied, 0) : null;
   document.getElementById('applied').textContent = fig(applied);
   section('relay', status.relay ? [el('p', {}, 'unpublished events ' + fig(status.relay.unpublished) + ', oldest waiting ' + fig(status.relay.oldestAgeSeconds, ' s') + ', dead-lettered ' + status.relay.deadLettered)] : [down(status, 'command-api')]);

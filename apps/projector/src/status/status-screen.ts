@@ -21,7 +21,7 @@ export const renderStatus = (status: SystemStatus): string => {
   else {
     lines.push(...table([
       ['projection', 'lag events', 'lag s', 'applied', 'dead-lettered', 'parked streams'],
-      ...status.projections.map((p) => [p.projection, figure(p.lagEvents), figure(p.lagSeconds), String(p.applied), String(p.deadLettered), figure(p.parked)]),
+      ...status.projections.map((p) => [p.projection, figure(p.lagEvents), figure(p.lagSeconds), String(p.applied), String(p.deadLettered), p.parked === null ? '-' : String(p.parked)]),
     ]));
   }
   lines.push('', 'Relay (command-api)');

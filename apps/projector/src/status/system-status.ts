@@ -13,6 +13,7 @@ export interface ProjectionStatus {
   readonly lagSeconds: number | null;
   readonly applied: number;
   readonly deadLettered: number;
+  /** null for a projection that parks nothing (order search, the saga), or when the figure was left out. */
   readonly parked: number | null;
 }
 
