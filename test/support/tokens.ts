@@ -44,8 +44,15 @@ export const accessToken = (user: User, minValidS = MARGIN_S): Promise<string> =
   return cached(username, () => passwordGrant(loadConfig().oidc, username, password), minValidS);
 };
 
-/** Forgets a user's cached token (the apps refused it: the provider's keys changed, say). */
-export const forgetToken = (user: User): void => void cache.delete(typeof user === 'string' ? user : user.username);
+/**
+ * Forgets a user's cached token when it is `refused` (the apps answered 401: the provider's keys
+ * changed, say). Only that token: many requests refused at once ask for one new token, not one each.
+ */
+export const forgetToken = async (user: User, refused: string): Promise<void> => {
+  const key = typeof user === 'string' ? user : user.username;
+  const entry = cache.get(key);
+  if (entry && (await entry.catch(() => null))?.accessToken === refused && cache.get(key) === entry) cache.delete(key);
+};
 
 /** The payment service's access token (client credentials). */
 export const serviceToken = (): Promise<string> => {
