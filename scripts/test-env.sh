@@ -6,7 +6,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 npm run --silent infra:up
 # The metrics tests check /metrics with promtool (infra:up fetched it when it was missing).
-export PROMTOOL="${PROMTOOL:-$(bash docker/local/infra.sh promtool-path)}"
 
 export DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ledger_test}"
 export CONSUMER_GROUP_PREFIX="$1-$(date +%s)-$$"

@@ -20,8 +20,9 @@ export const sampleValue = (text: string, name: string, labels: Record<string, s
   return undefined;
 };
 
-/** promtool: $PROMTOOL (scripts/test-env.sh sets it), else what `infra.sh promtool-path` gives (fetching it when missing). */
-const promtool = (): string => process.env['PROMTOOL'] || execFileSync('bash', ['docker/local/infra.sh', 'promtool-path'], { encoding: 'utf8' }).trim();
+/** promtool: where `infra.sh promtool-path` says it is (fetched when missing), asked once per test file. */
+let promtoolPath: string | undefined;
+const promtool = (): string => (promtoolPath ??= execFileSync('bash', ['docker/local/infra.sh', 'promtool-path'], { encoding: 'utf8' }).trim());
 
 /** prom-client's default gauges named like counters: not ours to rename, and promtool says so. */
 const PROM_CLIENT_DEFAULTS = /^nodejs_active_(handles|requests|resources)_total non-counter metrics should not have "_total" suffix$/;
