@@ -12,7 +12,8 @@ import { CONFIG } from '#infra/nest/config.module';
 import { clientGone } from '#infra/http/admission.middleware';
 import { idempotentReplays } from '#infra/metrics/write.metrics';
 import { errorResponse } from '../shared/http-errors.filter.js';
-import { callerOf, InvalidHeaderError } from '../shared/command-context.js';
+import { callerOf } from '#infra/auth/caller.decorator';
+import { InvalidHeaderError } from '../shared/command-context.js';
 import { IdempotencyStore } from './idempotency.store.js';
 import { KeyWaiters } from './key-waiters.js';
 

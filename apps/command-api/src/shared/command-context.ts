@@ -3,7 +3,8 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Actor, DomainCommandMetadata } from '#domain';
 import type { EventMetadata } from '#events';
-import { principalOf, type AuthenticatedRequest, type Principal } from '#infra/auth/principal';
+import { callerOf } from '#infra/auth/caller.decorator';
+import type { AuthenticatedRequest, Principal } from '#infra/auth/principal';
 
 /** What a command carries from its HTTP request into handleCommand and the events it appends. */
 export interface CommandContext {
@@ -47,13 +48,6 @@ export const commandContext = (headers: Headers, caller: Principal): CommandCont
       ...(idempotencyKey ? { idempotencyKey } : {}),
     },
   };
-};
-
-/** The verified caller; the authentication guard lets no request without one reach a command route. */
-export const callerOf = (request: AuthenticatedRequest): Principal => {
-  const caller = principalOf(request);
-  if (!caller) throw new Error('A command route was reached without an authenticated caller');
-  return caller;
 };
 
 /** The route parameter decorator: `@FromRequest() context: CommandContext`. */
