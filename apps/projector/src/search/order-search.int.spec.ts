@@ -111,6 +111,31 @@ describe('order search on a real Elasticsearch node', () => {
     expect(await doc(orderId)).toBeNull();
   });
 
+  it('writing behind (a rebuild\'s exclusive writer) indexes an order when it is evicted or flushed, not at each event, in bulk requests split by size', async () => {
+    const target = await ensureOrderSearchIndex(es, `${alias}-behind`);
+    let requests = 0;
+    // The real client, counting its bulk requests.
+    const counting = new Proxy(es, { get: (client, key) => (key === 'bulk' ? (...args: Parameters<typeof es.bulk>) => (requests++, client.bulk(...args)) : Reflect.get(client, key)) });
+    // Each order weighs 2 (one line item); a body limit of 1 byte makes one request per document.
+    const behind = new OrderSearchWriter(counting, store, { exclusive: true, cacheWeight: 20, maxBulkBytes: 1 });
+    const orders = Array.from({ length: 12 }, () => randomUUID());
+    // 12 orders weigh 24: the 3 oldest are evicted down to 18, so indexed; the other 9 are held.
+    const created = await behind.apply(target, orders.map((id) => at(createdEvent(id), 0)));
+    expect({ applied: created.applied, requests }).toEqual({ applied: 3, requests: 3 });
+    // The evicted 3 are read back from the index; all 12 are held again, and the oldest 3 evicted.
+    const shipped = await behind.apply(target, orders.map((id) => at(shippedEvent(id), 1)));
+    expect({ applied: shipped.applied, requests }).toEqual({ applied: 3, requests: 6 });
+    // The 9 held since their creation are indexed once each, with both of their events.
+    const flushed = await behind.flush(target);
+    expect({ applied: flushed.applied, requests }).toEqual({ applied: 18, requests: 15 });
+    expect(await behind.flush(target)).toEqual({ applied: 0, skipped: 0, rejected: [] });
+    await es.indices.refresh({ index: target });
+    for (const id of orders) {
+      const found = await es.get<OrderSearchDocument>({ index: target, id });
+      expect({ status: found._source?.status, revision: found._source?.revision }).toEqual({ status: 'shipped', revision: 1 });
+    }
+  });
+
   it('rebuilds into a new index from the event store, swaps the alias atomically and deletes the old index', async () => {
     const orders = Array.from({ length: 40 }, () => randomUUID());
     for (const [i, orderId] of orders.entries()) {

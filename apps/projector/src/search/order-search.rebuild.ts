@@ -27,8 +27,12 @@ export const rebuildOrderSearch = async (es: Elasticsearch, alias: string, optio
     const builder = new OrderSearchWriter(es, options.store, { exclusive: true });
     const build: Applier = { categories: ORDER_SEARCH_PROJECTION.categories, apply: (events) => builder.apply(index, events) };
     const totals = { read: 0, applied: 0, rejected: 0, total: await countEvents(options.pool) };
-    // Larger pages than the PostgreSQL rebuild's: an order touched again within a page is written once.
+    // Larger pages than the PostgreSQL rebuild's: fewer round trips to the store.
     const built = await catchUp(build, START_OF_LOG, { ...options, batchSize: options.batchSize ?? 10_000 }, totals);
+    // It wrote behind: what it still holds is indexed now, before searches move to the new index.
+    const flushed = await builder.flush(index);
+    totals.applied += flushed.applied;
+    totals.rejected += flushed.rejected.length;
     await es.indices.updateAliases({
       actions: [...(previous ? [{ remove: { index: previous, alias } }] : []), { add: { index, alias } }],
     });

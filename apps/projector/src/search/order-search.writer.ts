@@ -33,16 +33,35 @@ const fold = (row: OrderHistoryRow | null, events: readonly EventEnvelope<OrderE
 export interface OrderSearchWriterOptions {
   /**
    * Only this writer writes to the index (a rebuild filling its new index before the alias points
-   * at it). It then remembers the documents it wrote (up to `cacheSize`, the oldest forgotten
-   * first) and knows an order whose events start at revision 0 has no document yet: it reads back
-   * from Elasticsearch only the orders it has forgotten.
+   * at it). It then writes behind: it keeps the orders it folded in memory and indexes each one
+   * once, when it is evicted or at `flush()`, not again every time a later page changes it. It
+   * knows an order whose events start at revision 0 has no document yet, and reads back from
+   * Elasticsearch only the orders it has evicted.
    */
   readonly exclusive?: boolean;
-  readonly cacheSize?: number;
+  /** Most line items held in memory while writing behind (an order weighs 1 + its items). */
+  readonly cacheWeight?: number;
+  /** Largest bulk request, in bytes of its body: a larger batch is split (Elasticsearch refuses bodies over `http.max_content_length`). */
+  readonly maxBulkBytes?: number;
 }
 
+/** An order folded in memory, with the events not yet indexed (none when it is clean). */
+interface Held {
+  readonly row: OrderHistoryRow;
+  readonly pending: EventEnvelope<OrderEvent>[];
+  readonly weight: number;
+}
+
+const DEFAULT_CACHE_WEIGHT = 250_000;
+const DEFAULT_MAX_BULK_BYTES = 8 * 1024 * 1024;
+const weightOf = (row: OrderHistoryRow): number => 1 + row.items.length;
+const NOTHING: ApplyOutcome = { applied: 0, skipped: 0, rejected: [] };
+const sum = (a: ApplyOutcome, b: ApplyOutcome): ApplyOutcome => ({ applied: a.applied + b.applied, skipped: a.skipped + b.skipped, rejected: [...a.rejected, ...b.rejected] });
+
 export class OrderSearchWriter {
-  private readonly written = new Map<string, OrderHistoryRow>();
+  /** Exclusive mode only, oldest first (a Map keeps insertion order). */
+  private readonly held = new Map<string, Held>();
+  private heldWeight = 0;
 
   constructor(
     private readonly es: Elasticsearch,
@@ -54,11 +73,13 @@ export class OrderSearchWriter {
     const byOrder = new Map<string, EventEnvelope<OrderEvent>[]>();
     for (const event of events as readonly EventEnvelope<OrderEvent>[]) {
       const id = parseStreamId(event.streamId).id;
-      byOrder.set(id, [...(byOrder.get(id) ?? []), event].sort((a, b) => a.streamRevision - b.streamRevision));
+      const list = byOrder.get(id);
+      if (list) list.push(event);
+      else byOrder.set(id, [event]);
     }
-    if (byOrder.size === 0) return { applied: 0, skipped: 0, rejected: [] };
+    for (const list of byOrder.values()) list.sort((a, b) => a.streamRevision - b.streamRevision);
+    if (byOrder.size === 0) return NOTHING;
     const current = await this.current(index, byOrder);
-    let applied = 0;
     let skipped = 0;
     const rejected: Rejected[] = [];
     const writes: Write[] = [];
@@ -71,19 +92,51 @@ export class OrderSearchWriter {
         const follows = pending[0]!.streamRevision === (known?.revision ?? -1) + 1;
         const row = follows ? fold(known, pending) : await this.fromStore(id, pending.at(-1)!.streamRevision);
         if (!row) continue;
-        writes.push({ id, row, doc: toSearchDocument(row), events: pending });
+        if (this.options.exclusive) this.hold(id, row, pending);
+        else writes.push({ id, row, doc: toSearchDocument(row), events: pending });
       } catch (error) {
         if (!(error instanceof ProjectionError)) throw error;
         rejected.push(...pending.map((event) => ({ event: event, error })));
       }
     }
-    if (writes.length) {
-      const outcome = await this.bulk(index, writes, options.refresh ?? false);
-      applied += outcome.applied;
-      skipped += outcome.skipped;
-      rejected.push(...outcome.rejected);
+    const folded: ApplyOutcome = { applied: 0, skipped, rejected };
+    if (this.options.exclusive) return sum(folded, await this.evict(index));
+    return writes.length ? sum(folded, await this.bulk(index, writes, options.refresh ?? false)) : folded;
+  }
+
+  /** Writing behind: indexes every order held with events not yet indexed. */
+  async flush(index: string): Promise<ApplyOutcome> {
+    const writes: Write[] = [];
+    for (const [id, entry] of this.held) {
+      if (entry.pending.length === 0) continue;
+      writes.push({ id, row: entry.row, doc: toSearchDocument(entry.row), events: entry.pending });
+      this.held.set(id, { ...entry, pending: [] });
     }
-    return { applied, skipped, rejected };
+    return writes.length ? this.bulk(index, writes, false) : NOTHING;
+  }
+
+  private hold(id: string, row: OrderHistoryRow, events: readonly EventEnvelope<OrderEvent>[]): void {
+    const before = this.held.get(id);
+    if (before) this.heldWeight -= before.weight;
+    this.held.delete(id); // re-inserted last: the most recently used
+    const entry = { row, pending: [...(before?.pending ?? []), ...events], weight: weightOf(row) };
+    this.held.set(id, entry);
+    this.heldWeight += entry.weight;
+  }
+
+  /** Past the weight limit, the oldest tenth of the held orders go, the unindexed ones indexed first. */
+  private async evict(index: string): Promise<ApplyOutcome> {
+    const limit = this.options.cacheWeight ?? DEFAULT_CACHE_WEIGHT;
+    if (this.heldWeight <= limit) return NOTHING;
+    const target = limit * 0.9;
+    const writes: Write[] = [];
+    for (const [id, entry] of this.held) {
+      if (this.heldWeight <= target) break;
+      this.held.delete(id);
+      this.heldWeight -= entry.weight;
+      if (entry.pending.length) writes.push({ id, row: entry.row, doc: toSearchDocument(entry.row), events: entry.pending });
+    }
+    return writes.length ? this.bulk(index, writes, false) : NOTHING;
   }
 
   private async current(index: string, byOrder: ReadonlyMap<string, readonly EventEnvelope<OrderEvent>[]>): Promise<Map<string, OrderHistoryRow>> {
@@ -91,9 +144,9 @@ export class OrderSearchWriter {
     let ids = [...byOrder.keys()];
     if (this.options.exclusive) {
       ids = ids.filter((id) => {
-        const remembered = this.written.get(id);
-        if (remembered) found.set(id, remembered);
-        return !remembered && byOrder.get(id)![0]!.streamRevision > 0;
+        const entry = this.held.get(id);
+        if (entry) found.set(id, entry.row);
+        return !entry && byOrder.get(id)![0]!.streamRevision > 0;
       });
       if (ids.length === 0) return found;
     }
@@ -111,31 +164,44 @@ export class OrderSearchWriter {
     return fold(null, events);
   }
 
-  private remember(write: Write): void {
-    if (!this.options.exclusive) return;
-    this.written.delete(write.id);
-    this.written.set(write.id, write.row);
-    const limit = this.options.cacheSize ?? 200_000;
-    for (const oldest of this.written.keys()) {
-      if (this.written.size <= limit) break;
-      this.written.delete(oldest);
+  /** Indexes the writes in bulk requests of at most `maxBulkBytes` each, one after another. */
+  private async bulk(index: string, writes: readonly Write[], refresh: boolean): Promise<ApplyOutcome> {
+    const maxBytes = this.options.maxBulkBytes ?? DEFAULT_MAX_BULK_BYTES;
+    let outcome = NOTHING;
+    let chunk: { write: Write; lines: [string, string] }[] = [];
+    let bytes = 0;
+    const send = async (last: boolean): Promise<void> => {
+      if (chunk.length === 0) return;
+      outcome = sum(outcome, await this.bulkRequest(chunk, refresh && last));
+      chunk = [];
+      bytes = 0;
+    };
+    for (let i = 0; i < writes.length; i++) {
+      const write = writes[i]!;
+      const lines: [string, string] = [
+        JSON.stringify({ index: { _index: index, _id: write.id, version: write.doc.revision, version_type: 'external' } }),
+        JSON.stringify(write.doc),
+      ];
+      const size = Buffer.byteLength(lines[0]) + Buffer.byteLength(lines[1]) + 2;
+      if (chunk.length && bytes + size > maxBytes) await send(false);
+      chunk.push({ write, lines });
+      bytes += size;
     }
+    await send(true);
+    return outcome;
   }
 
-  private async bulk(index: string, writes: readonly Write[], refresh: boolean) {
-    const response = await this.es.bulk({
-      refresh,
-      operations: writes.flatMap(({ id, doc }) => [{ index: { _index: index, _id: id, version: doc.revision, version_type: 'external' as const } }, doc]),
-    });
+  private async bulkRequest(chunk: readonly { write: Write; lines: [string, string] }[], refresh: boolean): Promise<ApplyOutcome> {
+    // Serialised once, here: the client sends strings as they are.
+    const response = await this.es.bulk<string>({ refresh, operations: chunk.flatMap(({ lines }) => lines) });
     let applied = 0;
     let skipped = 0;
     const rejected: Rejected[] = [];
     response.items.forEach((item, i) => {
       const result = item.index;
-      const write = writes[i]!;
+      const write = chunk[i]!.write;
       if (!result?.error) {
         applied += write.events.length;
-        this.remember(write);
       } else if (result.status === 409) {
         skipped += write.events.length; // a newer (or the same) revision is already indexed
       } else if (result.status === 429 || result.status >= 500) {
