@@ -52,7 +52,9 @@ const rebuild = async (config: Config, name: string): Promise<void> => {
     let where = 'swapped in';
     let result: RebuildResult;
     if (name === ORDER_SEARCH_PROJECTION.name) {
-      const es = createElasticsearch(config.elasticsearchUrl);
+      // A rebuild's bulk requests run to 8 MB and an index's refresh can take a while on a busy
+      // node: a minute each, not the live path's 10 s (nothing retries a rebuild's request).
+      const es = createElasticsearch(config.elasticsearchUrl, 60_000);
       try {
         const search = await rebuildOrderSearch(es, config.orderSearchAlias, options);
         where = `alias ${config.orderSearchAlias} → ${search.index}${search.previous ? `, ${search.previous} deleted` : ''}`;
