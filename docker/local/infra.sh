@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The local stack without Docker: PostgreSQL, Apache Kafka (KRaft), Elasticsearch, Keycloak (the
 # OpenID Connect provider), Redis (the rate limits' shared storage) and Zipkin (the trace backend),
-# and the tools the tests use (promtool, to check /metrics; chromium, for the status page).
+# and the tools the tests use (promtool, to check /metrics; chromium, for the status page; kubectl,
+# to render deploy/k8s).
 #   infra.sh up | down | status  [postgres|kafka|elasticsearch|keycloak|redis|zipkin|tools ...]  (all when none is named)
 #   infra.sh promtool-path       prints promtool's path, fetching it first when it is missing
 # Idempotent. Downloads are cached under .local/cache (git-ignored); data and logs live under
@@ -376,10 +377,27 @@ promtool_up() {
   [ -x "$PROMTOOL_CACHED" ] || { say "promtool: could not be fetched (apt-get download prometheus)" >&2; return 1; }
 }
 
+# kubectl renders deploy/k8s (`kubectl kustomize`) for test/k8s-manifests.spec.ts, and needs its
+# kustomize v4 or newer. It comes from the `kubectl` package where a package source offers one
+# (the Kubernetes or Google Cloud apt repositories); Debian's own kubernetes-client (1.20) embeds
+# kustomize v2, which cannot read these kustomizations, so it is not installed. Without one, that
+# test skips its rendering and says why; it is not a reason to stop the stack.
+kubectl_ok() { kubectl version --client 2>/dev/null | grep -Eq 'Kustomize Version: v([4-9]|[1-9][0-9])'; }
+kubectl_up() {
+  kubectl_ok && return 0
+  [ -f "$STATE/.apt-updated" ] || { apt-get update -qq && touch "$STATE/.apt-updated"; }
+  if apt-cache policy kubectl 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    say "installing kubectl (to render deploy/k8s)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kubectl >/dev/null || true
+  fi
+  kubectl_ok || say "kubectl with kustomize v4+: not available from this machine's package sources; test/k8s-manifests.spec.ts skips rendering" >&2
+}
+
 # The status page's browser test drives Debian's chromium with playwright-core, which downloads nothing.
 tools_up() {
   promtool_up
   need_cmd chromium chromium
+  kubectl_up
 }
 
 # ---------------------------------------------------------------- commands
@@ -424,6 +442,7 @@ case "$command" in
     status_line zipkin "port_open $ZIPKIN_PORT" "http://127.0.0.1:$ZIPKIN_PORT"
     if [ -x "$(promtool_path)" ]; then say "promtool: $(promtool_path)"; else say "promtool: missing (infra.sh up tools)"; fi
     if command -v chromium >/dev/null 2>&1; then say "chromium: $(command -v chromium)"; else say "chromium: missing (infra.sh up tools)"; fi
+    if kubectl_ok; then say "kubectl: $(command -v kubectl)"; else say "kubectl (kustomize v4+): missing (infra.sh up tools)"; fi
     ;;
   promtool-path)
     promtool_up >&2
