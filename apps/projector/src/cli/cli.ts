@@ -49,7 +49,8 @@ export const buildCli = (config: Config): Command => {
     .action(async () => {
       const { listSagas } = await import('./sagas-list.js');
       const listing = await withPool(config, (pool) => listSagas(pool));
-      print(formatColumns(['state', 'sagas'], Object.entries(listing.counts)));
+      const counts = Object.entries(listing.counts);
+      print(counts.length ? formatColumns(['state', 'sagas'], counts) : ['no sagas yet']);
       if (listing.inFlight.length) print(['', ...formatRecords(listing.inFlight)]);
       const overdue = listing.inFlight.filter((s) => s.overdue).length;
       console.log(`${listing.inFlight.length} in flight, ${overdue} overdue`);
