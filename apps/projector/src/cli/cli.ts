@@ -1,79 +1,18 @@
 import { Command, Option } from 'commander';
-import { SingleBar } from 'cli-progress';
 import { loadConfigOrExit, type Config } from '#infra/config/config';
-import { createElasticsearch } from '#infra/elasticsearch/elasticsearch';
-import { deadLetterTopics, listDeadLetters, purgeDeadLetters, retryDeadLetters } from '#infra/kafka/dead-letters';
-import { createKafka } from '#infra/kafka/kafka';
-import { createEventStore, releaseEventStore } from '#infra/event-store/event-store.factory';
-import { createPool, type Pool } from '#infra/postgres/pool';
-import { migrate } from '#infra/postgres/migrate';
-import { runRelay } from '#infra/relay/relay.main';
-import { projectionNamed } from '../projections/registry.js';
-import { rebuildProjection, type RebuildProgress, type RebuildResult } from '../rebuild/rebuild.js';
-import { ORDER_SEARCH_PROJECTION } from '../search/order-search.projection.js';
-import { rebuildOrderSearch } from '../search/order-search.rebuild.js';
-import { listProjections } from './projections-list.js';
-import { listSagas } from './sagas-list.js';
-import { watchStatus } from './status-watch.js';
-import { issueToken } from './token.js';
+import type { Pool } from '#infra/postgres/pool';
+import { formatColumns, formatRecords } from './columns.js';
 
-const withPool = async <T>(config: Config, work: (pool: Pool) => Promise<T>): Promise<T> => {
-  // Operator tasks (rebuilds, migrations) may wait for locks and run long statements: no bounds here.
-  const pool = createPool({ databaseUrl: config.databaseUrl, appName: config.appName }, 4);
-  try {
-    return await work(pool);
-  } finally {
-    await pool.end();
-  }
+// Each command loads its modules when it runs: the Kafka, Elasticsearch and EventStoreDB clients
+// take a second or more to load, and `ledger --help` or `ledger token` need none of them.
+
+const print = (lines: readonly string[]): void => {
+  if (lines.length) console.log(lines.join('\n'));
 };
 
-const rebuild = async (config: Config, name: string): Promise<void> => {
-  if (name !== ORDER_SEARCH_PROJECTION.name) projectionNamed(name); // fails fast on an unknown name
-  await withPool(config, async (pool) => {
-    const bar = new SingleBar({
-      format: `${name} [{bar}] {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}`,
-      barCompleteChar: '#',
-      barIncompleteChar: '.',
-      // Off a terminal (CI, logs) it still reports, a line every few seconds.
-      noTTYOutput: true,
-      notTTYSchedule: 2000,
-    });
-    const started = Date.now();
-    bar.start(1, 0, { speed: 0 });
-    const store = createEventStore(config, pool);
-    const options = {
-      pool,
-      store,
-      onProgress: ({ read, total }: RebuildProgress) => {
-        bar.setTotal(Math.max(total, 1));
-        bar.update(read, { speed: Math.round(read / Math.max((Date.now() - started) / 1000, 0.001)) });
-      },
-    };
-    let where = 'swapped in';
-    let result: RebuildResult;
-    if (name === ORDER_SEARCH_PROJECTION.name) {
-      // A rebuild's bulk requests run to 8 MB and an index's refresh can take a while on a busy
-      // node: a minute each, not the live path's 10 s (nothing retries a rebuild's request).
-      const es = createElasticsearch(config.elasticsearchUrl, 60_000);
-      try {
-        const search = await rebuildOrderSearch(es, config.orderSearchAlias, options);
-        where = `alias ${config.orderSearchAlias} → ${search.index}${search.previous ? `, ${search.previous} deleted` : ''}`;
-        result = search;
-      } finally {
-        await es.close();
-        await releaseEventStore(store);
-      }
-    } else {
-      result = await rebuildProjection(projectionNamed(name), options).finally(() => releaseEventStore(store));
-    }
-    bar.stop();
-    const seconds = (Date.now() - started) / 1000;
-    console.log(
-      `${name}: read ${result.read} events, applied ${result.applied}, rejected ${result.rejected}, ` +
-        `in ${seconds.toFixed(1)} s (${Math.round(result.read / Math.max(seconds, 0.001))} events/s); ${where}, live consumer catching up`,
-    );
-  });
-};
+const dlqModules = async () => ({ ...(await import('#infra/kafka/dead-letters')), ...(await import('#infra/kafka/kafka')) });
+
+const withPool = async <T>(config: Config, work: (pool: Pool) => Promise<T>): Promise<T> => (await import('./with-pool.js')).withPool(config, work);
 
 export const buildCli = (config: Config): Command => {
   const program = new Command('ledger').description('Operate the ledger: projections, migrations, relay, tokens');
@@ -82,36 +21,37 @@ export const buildCli = (config: Config): Command => {
     .command('list')
     .description('each projection, its state, Kafka lag, parked streams and row counts')
     .action(async () => {
+      const { listProjections } = await import('./projections-list.js');
       const listing = await withPool(config, (pool) => listProjections(config, pool));
-      console.table(
-        listing.map((p) => ({
-          projection: p.name,
-          state: p.state,
-          lag: p.lag ?? 'unknown',
-          parked: p.parked ?? '-',
-          rows: Object.entries(p.rows).map(([t, n]) => `${t}=${n}`).join(' '),
-          'rebuilt at': p.rebuiltAt ?? '-',
-        })),
-      );
+      print(formatColumns(
+        ['projection', 'state', 'lag', 'parked', 'rows', 'rebuilt at'],
+        listing.map((p) => [p.name, p.state, p.lag ?? 'unknown', p.parked, Object.entries(p.rows).map(([t, n]) => `${t}=${n}`).join(' '), p.rebuiltAt]),
+        { align: ['left', 'left', 'right', 'right', 'left', 'left'] },
+      ));
     });
   projections
     .command('rebuild')
     .argument('<name>', 'projection name (see projections list)')
     .description('rebuild from the event store into shadow tables, swap atomically, catch up; live traffic continues')
-    .action((name: string) => rebuild(config, name));
+    .action(async (name: string) => (await import('./rebuild-command.js')).rebuild(config, name));
   program
     .command('migrate')
     .description('apply pending database migrations')
-    .action(() => withPool(config, async (pool) => console.log((await migrate(pool)).join('\n') || 'schema up to date')));
+    .action(async () => {
+      const { migrate } = await import('#infra/postgres/migrate');
+      await withPool(config, async (pool) => console.log((await migrate(pool)).join('\n') || 'schema up to date'));
+    });
   program
     .command('sagas')
     .description('payment sagas')
     .command('list')
     .description('sagas per state, and those in flight (overdue ones are stuck: the timeout sweep cancels them)')
     .action(async () => {
+      const { listSagas } = await import('./sagas-list.js');
       const listing = await withPool(config, (pool) => listSagas(pool));
-      console.table(listing.counts);
-      if (listing.inFlight.length) console.table(listing.inFlight);
+      const counts = Object.entries(listing.counts);
+      print(counts.length ? formatColumns(['state', 'sagas'], counts) : ['no sagas yet']);
+      if (listing.inFlight.length) print(['', ...formatRecords(listing.inFlight)]);
       const overdue = listing.inFlight.filter((s) => s.overdue).length;
       console.log(`${listing.inFlight.length} in flight, ${overdue} overdue`);
     });
@@ -122,16 +62,17 @@ export const buildCli = (config: Config): Command => {
     .option('--all', 'also those already retried')
     .description('dead letters not yet retried: where they came from and why they failed')
     .action(async (topic: string, options: { all?: boolean }) => {
+      const { createKafka, deadLetterTopics, listDeadLetters } = await dlqModules();
       const letters = await listDeadLetters(createKafka(config, 'cli'), topic, { ...options, groupPrefix: config.consumerGroupPrefix });
-      console.table(letters.map((l) => ({
+      print(formatRecords(letters.map((l) => ({
         offset: `${l.partition}/${l.offset}`,
         key: l.key,
         type: l.headers['type'] ?? '?',
         from: `${l.headers['dlq-original-topic'] ?? '?'}/${l.headers['dlq-original-partition'] ?? '?'}/${l.headers['dlq-original-offset'] ?? '?'}`,
         projection: l.headers['dlq-projection'] ?? '?',
         error: (l.headers['dlq-error'] ?? '').slice(0, 120),
-        at: l.headers['dlq-at'] ?? '',
-      })));
+        at: l.headers['dlq-at'],
+      }))));
       console.log(`${letters.length} dead letter(s) in ${deadLetterTopics(topic).dlq}${options.all ? '' : ' not yet retried'}`);
     });
   dlq
@@ -140,6 +81,7 @@ export const buildCli = (config: Config): Command => {
     .option('--offset <offset>', 'only the dead letter at this offset')
     .description('send dead letters back to their topic, through the consumers\' idempotent path')
     .action(async (topic: string, options: { offset?: string }) => {
+      const { createKafka, deadLetterTopics, retryDeadLetters } = await dlqModules();
       const sent = await retryDeadLetters(createKafka(config, 'cli'), topic, { ...options, groupPrefix: config.consumerGroupPrefix });
       console.log(`sent ${sent} dead letter(s) back to ${deadLetterTopics(topic).original}`);
     });
@@ -148,6 +90,7 @@ export const buildCli = (config: Config): Command => {
     .argument('<topic>')
     .description('delete every dead letter of the topic')
     .action(async (topic: string) => {
+      const { createKafka, deadLetterTopics, purgeDeadLetters } = await dlqModules();
       const deleted = await purgeDeadLetters(createKafka(config, 'cli'), topic);
       console.log(`deleted ${deleted} dead letter(s) from ${deadLetterTopics(topic).dlq}`);
     });
@@ -159,10 +102,10 @@ export const buildCli = (config: Config): Command => {
     .addOption(new Option('--command-api <url>', "command-api's /metrics").default(config.metricsUrls['command-api']))
     .addOption(new Option('--query-api <url>', "query-api's /metrics").default(config.metricsUrls['query-api']))
     .addOption(new Option('--projector <url>', "the projector's /metrics").default(config.metricsUrls.projector))
-    .action((options: { watch?: boolean; interval: string; commandApi: string; queryApi: string; projector: string }) =>
-      watchStatus({ 'command-api': options.commandApi, 'query-api': options.queryApi, projector: options.projector }, options.watch ? Number(options.interval) * 1000 : null),
+    .action(async (options: { watch?: boolean; interval: string; commandApi: string; queryApi: string; projector: string }) =>
+      (await import('./status-watch.js')).watchStatus({ 'command-api': options.commandApi, 'query-api': options.queryApi, projector: options.projector }, options.watch ? Number(options.interval) * 1000 : null),
     );
-  program.command('relay').description('run the event store → Kafka relay alone, until interrupted').action(() => runRelay(config));
+  program.command('relay').description('run the event store → Kafka relay alone, until interrupted').action(async () => (await import('#infra/relay/relay.main')).runRelay(config));
   program
     .command('token')
     .argument('[user]', 'a user of the realm (alice, bob, oscar in development), or payment-service')
@@ -170,16 +113,20 @@ export const buildCli = (config: Config): Command => {
     .option('--service', "the payment service's token (client credentials from the configuration)")
     .description('print a fresh access token, alone on its line: TOKEN=$(npm run -s cli -- token alice)')
     .action(async (user: string | undefined, options: { password?: string; service?: boolean }) => {
+      const { issueToken } = await import('./token.js');
       console.log(await issueToken(config, { ...options, user }));
     });
   return program;
 };
 
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+/** Runs one command line (`argv` as in process.argv); bin/ledger.mjs calls this. */
+export const runCli = async (argv: readonly string[]): Promise<void> => {
   await buildCli(loadConfigOrExit())
-    .parseAsync(process.argv)
+    .parseAsync([...argv])
     .catch((error: unknown) => {
       console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
       process.exit(1);
     });
-}
+};
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) await runCli(process.argv);

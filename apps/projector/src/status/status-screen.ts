@@ -1,11 +1,7 @@
+import { formatColumns } from '../cli/columns.js';
 import type { SystemStatus } from './system-status.js';
 
 const figure = (value: number | null, unit = ''): string => (value === null ? 'unknown' : `${Number.isInteger(value) ? value : value.toFixed(1)}${unit}`);
-
-const table = (rows: readonly (readonly string[])[]): string[] => {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => `  ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')}`);
-};
 
 const down = (status: SystemStatus, app: string): string => {
   const reach = status.apps.find((a) => a.app === app);
@@ -19,10 +15,11 @@ export const renderStatus = (status: SystemStatus): string => {
   if (!status.projections) lines.push(down(status, 'projector'));
   else if (status.projections.length === 0) lines.push('  none reported yet');
   else {
-    lines.push(...table([
+    lines.push(...formatColumns(
       ['projection', 'lag events', 'lag s', 'applied', 'dead-lettered', 'parked streams'],
-      ...status.projections.map((p) => [p.projection, figure(p.lagEvents), figure(p.lagSeconds), String(p.applied), String(p.deadLettered), p.parked === null ? '-' : String(p.parked)]),
-    ]));
+      status.projections.map((p) => [p.projection, figure(p.lagEvents), figure(p.lagSeconds), p.applied, p.deadLettered, p.parked]),
+      { indent: '  ', align: ['left', 'right', 'right', 'right', 'right', 'right'] },
+    ));
   }
   lines.push('', 'Relay (command-api)');
   if (!status.relay) lines.push(down(status, 'command-api'));
