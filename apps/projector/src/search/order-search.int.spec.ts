@@ -136,6 +136,23 @@ describe('order search on a real Elasticsearch node', () => {
     }
   });
 
+  it('writing behind, indexes in the background the orders left unchanged for two pages, while the next pages are folded', async () => {
+    const target = await ensureOrderSearchIndex(es, `${alias}-settled`);
+    const behind = new OrderSearchWriter(es, store, { exclusive: true });
+    const [a, b, c, d] = [Array.from({ length: 3 }, () => randomUUID()), [randomUUID()], [randomUUID()], [randomUUID()]];
+    const page = (ids: string[]) => behind.apply(target, ids.map((id) => at(createdEvent(id), 0)));
+    expect((await page(a)).applied).toBe(0);
+    expect((await page(b)).applied).toBe(0);
+    // Page 3 starts indexing page 1's orders; page 4 waits for that and reports them.
+    expect((await page(c)).applied).toBe(0);
+    expect((await page(d)).applied).toBe(3);
+    await es.indices.refresh({ index: target });
+    const indexed = async (id: string) => (await es.exists({ index: target, id }));
+    expect(await Promise.all([...a, ...c].map(indexed))).toEqual([true, true, true, false]);
+    // The flush writes the rest: page 2's (under way in the background) and pages 3 and 4.
+    expect((await behind.flush(target)).applied).toBe(3);
+  });
+
   it('rebuilds into a new index from the event store, swaps the alias atomically and deletes the old index', async () => {
     const orders = Array.from({ length: 40 }, () => randomUUID());
     for (const [i, orderId] of orders.entries()) {

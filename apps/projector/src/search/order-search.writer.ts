@@ -50,7 +50,12 @@ interface Held {
   readonly row: OrderHistoryRow;
   readonly pending: EventEnvelope<OrderEvent>[];
   readonly weight: number;
+  /** The `apply` call that last changed it. */
+  readonly touched: number;
 }
+
+/** Orders not changed for this many `apply` calls are indexed in the background. */
+const SETTLED_AFTER_CALLS = 2;
 
 const DEFAULT_CACHE_WEIGHT = 250_000;
 const DEFAULT_MAX_BULK_BYTES = 8 * 1024 * 1024;
@@ -62,6 +67,9 @@ export class OrderSearchWriter {
   /** Exclusive mode only, oldest first (a Map keeps insertion order). */
   private readonly held = new Map<string, Held>();
   private heldWeight = 0;
+  private calls = 0;
+  /** The bulk of settled orders under way while the next page is read and folded; one at a time. */
+  private background: Promise<ApplyOutcome> | null = null;
 
   constructor(
     private readonly es: Elasticsearch,
@@ -79,6 +87,7 @@ export class OrderSearchWriter {
     }
     for (const list of byOrder.values()) list.sort((a, b) => a.streamRevision - b.streamRevision);
     if (byOrder.size === 0) return NOTHING;
+    this.calls++;
     const current = await this.current(index, byOrder);
     let skipped = 0;
     const rejected: Rejected[] = [];
@@ -100,26 +109,56 @@ export class OrderSearchWriter {
       }
     }
     const folded: ApplyOutcome = { applied: 0, skipped, rejected };
-    if (this.options.exclusive) return sum(folded, await this.evict(index));
+    if (this.options.exclusive) {
+      const written = sum(await this.settled(), await this.evict(index));
+      this.writeSettled(index);
+      return sum(folded, written);
+    }
     return writes.length ? sum(folded, await this.bulk(index, writes, options.refresh ?? false)) : folded;
   }
 
   /** Writing behind: indexes every order held with events not yet indexed. */
   async flush(index: string): Promise<ApplyOutcome> {
+    const before = await this.settled();
+    const writes = this.takeUnwritten(Number.POSITIVE_INFINITY);
+    return sum(before, writes.length ? await this.bulk(index, writes, false) : NOTHING);
+  }
+
+  /** The held orders with events not yet indexed, last changed at or before call `upTo`, marked as written. */
+  private takeUnwritten(upTo: number): Write[] {
     const writes: Write[] = [];
     for (const [id, entry] of this.held) {
+      if (entry.touched > upTo) break; // the map is in order of last change
       if (entry.pending.length === 0) continue;
       writes.push({ id, row: entry.row, doc: toSearchDocument(entry.row), events: entry.pending });
       this.held.set(id, { ...entry, pending: [] });
     }
-    return writes.length ? this.bulk(index, writes, false) : NOTHING;
+    return writes;
+  }
+
+  /**
+   * Orders left unchanged for a few pages have most likely reached their last event in the log:
+   * they are indexed now, in the background, so Elasticsearch indexes while the store is read and
+   * folded. One changed again later is simply written again, at its newer revision.
+   */
+  private writeSettled(index: string): void {
+    const writes = this.takeUnwritten(this.calls - SETTLED_AFTER_CALLS);
+    if (writes.length === 0) return;
+    this.background = this.bulk(index, writes, false);
+    this.background.catch(() => undefined); // awaited by the next apply or flush, which report its failure
+  }
+
+  private async settled(): Promise<ApplyOutcome> {
+    const background = this.background;
+    this.background = null;
+    return background ? background : NOTHING;
   }
 
   private hold(id: string, row: OrderHistoryRow, events: readonly EventEnvelope<OrderEvent>[]): void {
     const before = this.held.get(id);
     if (before) this.heldWeight -= before.weight;
     this.held.delete(id); // re-inserted last: the most recently used
-    const entry = { row, pending: [...(before?.pending ?? []), ...events], weight: weightOf(row) };
+    const entry = { row, pending: [...(before?.pending ?? []), ...events], weight: weightOf(row), touched: this.calls };
     this.held.set(id, entry);
     this.heldWeight += entry.weight;
   }
