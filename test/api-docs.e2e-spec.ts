@@ -90,6 +90,7 @@ describe('The OpenAPI description against the running apps', () => {
     RATE_LIMIT_READS: '1',
     RATE_LIMIT_SEARCHES: '1',
     RATE_LIMIT_CONSISTENCY_WAITS: '1',
+    RATE_LIMIT_ANONYMOUS: '1',
     RATE_LIMIT_WINDOW_MS: '600000',
     RATE_LIMIT_KEY_PREFIX: `docs-${randomUUID()}:`,
     RELAY_ENABLED: 'false',
@@ -173,6 +174,16 @@ describe('The OpenAPI description against the running apps', () => {
     };
   };
 
+  it("describes the bodies with the DTOs' own validation rules", async () => {
+    const { components } = (await (await fetch(`${origins['command-api']}/docs-json`)).json()) as { components: { schemas: Record<string, { properties: Record<string, Record<string, unknown>>; required?: string[] }> } };
+    const { OpenAccountDto, CreateOrderDto, LineItemDto } = components.schemas;
+    expect(OpenAccountDto?.properties['ownerName']).toMatchObject({ type: 'string', maxLength: 200, pattern: '\\S', example: 'Alice Example' });
+    expect(OpenAccountDto?.properties['currency']).toMatchObject({ type: 'string', pattern: '^[A-Z]{3}$' });
+    expect(CreateOrderDto?.required).toEqual(['accountId', 'currency', 'items']);
+    expect(CreateOrderDto?.properties['items']).toMatchObject({ type: 'array', minItems: 1, maxItems: 100, items: { $ref: '#/components/schemas/LineItemDto' } });
+    expect(LineItemDto?.properties['quantity']).toMatchObject({ type: 'integer', exclusiveMinimum: 0, maximum: 1_000_000 });
+  });
+
   it('documents the routes of both apps', () => {
     expect(operations.map((op) => `${op.api} ${op.method} ${op.template}`).sort()).toEqual([
       'command-api POST /accounts',
@@ -237,6 +248,10 @@ describe('The OpenAPI description against the running apps', () => {
 
   it('produces the documented 429 (rate_limited) on every route once the caller is past the limit', async () => {
     const failures: string[] = [];
+    // The description is not counted, even without a token (one anonymous request per window here).
+    for (const api of ['command-api', 'query-api'] as const) {
+      for (let i = 0; i < 3; i++) expect((await fetch(`${tightOrigins[api]}/docs-json`)).status).toBe(200);
+    }
     for (const op of operations) {
       // One request per class of route gets through in the window; the second is refused.
       await call(tightOrigins[op.api], op.method, pathOf(op));
