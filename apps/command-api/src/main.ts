@@ -9,8 +9,10 @@ import { validationPipe } from '#infra/http/validation.pipe';
 import { stopWithin } from '#infra/nest/shutdown';
 import { TracingInterceptor } from '#infra/tracing/tracing.interceptor';
 import { secureHttp } from '#infra/http/secure-http';
+import { serveApiDocs } from '#infra/openapi/api-docs';
 import { httpMetrics } from '#infra/metrics/http-metrics.middleware';
 import { AppModule } from './app.module.js';
+import { COMMAND_API_INFO } from './api-info.js';
 import { HttpErrorsFilter } from './shared/http-errors.filter.js';
 import { requireJsonBody } from './shared/json-body.middleware.js';
 
@@ -27,6 +29,7 @@ export const bootstrap = async (config: Config): Promise<NestExpressApplication>
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new HttpErrorsFilter());
   app.useGlobalInterceptors(new TracingInterceptor());
+  serveApiDocs(app, COMMAND_API_INFO);
   stopWithin(app, config.shutdownTimeoutMs);
   await app.listen(config.commandApiPort, config.httpHost);
   return app;

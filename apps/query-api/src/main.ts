@@ -9,8 +9,10 @@ import { configureLogging, PinoNestLogger } from '#infra/logging/logger';
 import { stopWithin } from '#infra/nest/shutdown';
 import { TracingInterceptor } from '#infra/tracing/tracing.interceptor';
 import { secureHttp } from '#infra/http/secure-http';
+import { serveApiDocs } from '#infra/openapi/api-docs';
 import { httpMetrics } from '#infra/metrics/http-metrics.middleware';
 import { AppModule } from './app.module.js';
+import { QUERY_API_INFO } from './api-info.js';
 
 /** Builds and starts query-api; a port of 0 picks a free one (tests). */
 export const bootstrap = async (config: Config): Promise<INestApplication> => {
@@ -22,6 +24,7 @@ export const bootstrap = async (config: Config): Promise<INestApplication> => {
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new JsonErrorsFilter());
   app.useGlobalInterceptors(new TracingInterceptor());
+  serveApiDocs(app, QUERY_API_INFO);
   stopWithin(app, config.shutdownTimeoutMs);
   await app.listen(config.queryApiPort, config.httpHost);
   return app;

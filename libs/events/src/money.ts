@@ -5,5 +5,8 @@ export type CurrencyCode = string;
 export const isMinorUnits = (value: unknown): value is MinorUnits =>
   typeof value === 'number' && Number.isSafeInteger(value);
 
+/** Three capital letters, as ISO-4217 writes them. */
+export const CURRENCY_CODE_PATTERN = /^[A-Z]{3}$/;
+
 export const isCurrencyCode = (value: unknown): value is CurrencyCode =>
-  typeof value === 'string' && /^[A-Z]{3}$/.test(value);
+  typeof value === 'string' && CURRENCY_CODE_PATTERN.test(value);

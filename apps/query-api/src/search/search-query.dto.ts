@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { ORDER_STATUSES, PageQueryDto } from '../shared/list-query.dto.js';
@@ -7,7 +8,7 @@ export type SearchSort = (typeof SEARCH_SORTS)[number];
 
 /** Also `limit` (1..100) and `cursor` (a search_after key), from PageQueryDto. */
 export class OrderSearchQueryDto extends PageQueryDto {
-  /** Full text over item names, SKUs, order and customer ids (simple_query_string syntax). */
+  @ApiProperty({ description: 'Full text over item names, SKUs, order and customer ids (simple_query_string syntax)', example: 'espresso' })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -23,6 +24,7 @@ export class OrderSearchQueryDto extends PageQueryDto {
   @MaxLength(100)
   customerId?: string;
 
+  @ApiProperty({ description: 'Minor units of the currency' })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'minTotal must be an integer number of minor units' })
@@ -37,6 +39,7 @@ export class OrderSearchQueryDto extends PageQueryDto {
   @Max(Number.MAX_SAFE_INTEGER)
   maxTotal?: number;
 
+  @ApiProperty({ description: 'ISO-8601 date or instant', example: '2026-11-01' })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'createdFrom must be an ISO-8601 date or instant' })
   createdFrom?: string;
@@ -45,6 +48,7 @@ export class OrderSearchQueryDto extends PageQueryDto {
   @IsISO8601({ strict: true }, { message: 'createdTo must be an ISO-8601 date or instant' })
   createdTo?: string;
 
+  @ApiProperty({ description: 'relevance when `q` is given, else newest' })
   @IsOptional()
   @IsIn(SEARCH_SORTS, { message: `sort must be one of ${SEARCH_SORTS.join(', ')}` })
   sort?: SearchSort;

@@ -1,3 +1,5 @@
+import { DocumentQuery, QUERY_ERRORS } from '../shared/query.docs.js';
+import { OrderSearchResultBody } from '../shared/views.docs.js';
 import { Controller, Get, Query } from '@nestjs/common';
 import { Caller } from '#infra/auth/caller.decorator';
 import type { Principal } from '#infra/auth/principal';
@@ -12,6 +14,13 @@ export class SearchController {
   constructor(private readonly search: OrderSearchService) {}
 
   /** Registered before `GET /orders/:id`, so "search" is never taken for an order id. */
+  @DocumentQuery({
+    tag: 'orders',
+    summary: 'Search orders',
+    description: 'Full text (`q`, simple_query_string syntax) over item names, SKUs and ids, with filters; a customer finds their own orders, an operator all. Counted in its own, tighter rate limit.',
+    reply: OrderSearchResultBody,
+    errors: [QUERY_ERRORS.searchUnavailable],
+  })
   @Get('search')
   find(@Caller() caller: Principal, @Query() query: OrderSearchQueryDto): Promise<OrderSearchResult> {
     return this.search.search(caller, query);

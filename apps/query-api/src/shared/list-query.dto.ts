@@ -1,7 +1,9 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class PageQueryDto {
+  @ApiProperty({ description: 'Items per page (20 when left out)', example: 20 })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be an integer between 1 and 100' })
@@ -9,6 +11,7 @@ export class PageQueryDto {
   @Max(100)
   limit?: number;
 
+  @ApiProperty({ description: "The previous page's `nextCursor`" })
   @IsOptional()
   @IsString()
   @MaxLength(500)

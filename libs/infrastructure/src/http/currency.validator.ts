@@ -1,5 +1,8 @@
 import { ValidateBy, type ValidationOptions } from 'class-validator';
-import { isCurrencyCode } from '#events';
+import { CURRENCY_CODE_PATTERN, isCurrencyCode } from '#events';
+
+/** The rule as JSON Schema, for the API description. */
+export const CURRENCY_CODE_SCHEMA = { type: 'string', pattern: CURRENCY_CODE_PATTERN.source, example: 'EUR' } as const;
 
 /** An ISO-4217 code (`EUR`), as the event contracts define it. */
 export const IsCurrencyCode = (options?: ValidationOptions): PropertyDecorator =>

@@ -1,3 +1,4 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller, Get, HttpException, Inject } from '@nestjs/common';
 import { Public } from '../auth/authenticated.guard.js';
 import { HEALTH_CHECKS, healthAnswer, type HealthCheck, type NamedResult } from './health.check.js';
@@ -11,6 +12,7 @@ import { NoRateLimit } from './rate-limit.decorators.js';
  */
 @Public()
 @NoRateLimit()
+@ApiExcludeController() // for orchestrators and Prometheus, not for API clients
 @Controller('health')
 export class HealthController {
   constructor(@Inject(HEALTH_CHECKS) private readonly checks: readonly HealthCheck[]) {}

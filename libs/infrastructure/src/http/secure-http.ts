@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import type { Config } from '../config/config.js';
+import { API_DOCS_CSP, isApiDocsPage } from '../openapi/docs-page.js';
 import { RATE_LIMIT_CLASSES } from './rate-limit.policy.js';
 
 /** What a browser page may send and read across origins: the headers the apps read and answer. */
@@ -14,12 +16,15 @@ const RESPONSE_HEADERS = [
 ];
 
 /**
- * Security headers on every answer (helmet; the apps serve JSON only, so the content policy
- * allows nothing and no framing), and CORS for exactly `config.corsOrigins`, off when there are
- * none. Call it first, so that refusals (503, 429, 401) carry them too.
+ * Security headers on every answer (helmet; the apps serve JSON, so the content policy allows
+ * nothing and no framing, but on Swagger UI's page and assets under /docs), and CORS for exactly
+ * `config.corsOrigins`, off when there are none. Call it first, so that refusals (503, 429, 401)
+ * carry them too.
  */
 export const secureHttp = (app: INestApplication, config: Pick<Config, 'corsOrigins'>): void => {
-  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));
+  const json = helmet({ contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
+  const docs = helmet({ contentSecurityPolicy: { useDefaults: false, directives: API_DOCS_CSP } });
+  app.use((request: Request, response: Response, next: NextFunction) => (isApiDocsPage(request.path) ? docs : json)(request, response, next));
   if (config.corsOrigins.length === 0) return;
   // Bearer tokens travel in Authorization, never in cookies: no credentials mode.
   app.enableCors({ origin: [...config.corsOrigins], allowedHeaders: REQUEST_HEADERS, exposedHeaders: RESPONSE_HEADERS, maxAge: 600 });

@@ -1,3 +1,4 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller, Get, Header } from '@nestjs/common';
 import { Public } from '../auth/authenticated.guard.js';
 import { NoRateLimit } from '../http/rate-limit.decorators.js';
@@ -6,6 +7,7 @@ import { metricsRegistry } from './metrics.registry.js';
 /** `GET /metrics`: this process's metrics in Prometheus's text format, for anyone, never limited. */
 @Public()
 @NoRateLimit()
+@ApiExcludeController() // for orchestrators and Prometheus, not for API clients
 @Controller('metrics')
 export class MetricsController {
   @Get()

@@ -1,3 +1,4 @@
+import { COMMAND_ERRORS, DocumentCommand, AccountOpenedBody } from '../../shared/command.docs.js';
 import { Body, Controller, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { CommandResult } from '#eventsourcing';
@@ -11,6 +12,13 @@ import { OpenAccount } from './open-account.handler.js';
 export class OpenAccountRoute {
   constructor(private readonly commands: CommandBus) {}
 
+  @DocumentCommand({
+    tag: 'accounts',
+    summary: 'Open an account',
+    description: "A customer opens an account of their own in one currency; its id is in the answer. The caller's token names the owner.",
+    reply: AccountOpenedBody,
+    errors: [COMMAND_ERRORS.forbidden],
+  })
   @Post()
   async open(@Body() body: OpenAccountDto, @FromRequest() context: CommandContext): Promise<CommandReply & { accountId: string }> {
     const accountId = newAggregateId(context, 'account');
