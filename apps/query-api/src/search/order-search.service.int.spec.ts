@@ -81,4 +81,9 @@ describe('OrderSearchService: a customer searches their own orders (real Elastic
     expect((await search.search(oscar, { q: 'kettle' })).total).toBe(30);
     expect((await search.search(oscar, { customerId: bob.subject })).total).toBe(20);
   });
+
+  it('answers 503 search_unavailable, not a 500, while the index does not exist yet', async () => {
+    const missing = new OrderSearchService(es, testConfig({ orderSearchAlias: `it-search-missing-${randomUUID().slice(0, 8)}` }));
+    await expect(missing.search(oscar, {})).rejects.toMatchObject({ status: 503, response: { error: 'search_unavailable' } });
+  });
 });

@@ -6,7 +6,7 @@ import {
 } from 'cockatiel';
 import type { Principal } from '#infra/auth/principal';
 import type { Config } from '#infra/config/config';
-import { isTransientSearchError, type Elasticsearch } from '#infra/elasticsearch/elasticsearch';
+import { isIndexNotFound, isTransientSearchError, type Elasticsearch } from '#infra/elasticsearch/elasticsearch';
 import { CONFIG } from '#infra/nest/config.module';
 import { ELASTICSEARCH } from '#infra/nest/elasticsearch.module';
 import { invalidField } from '#infra/http/validation.pipe';
@@ -125,6 +125,8 @@ export class OrderSearchService {
       if (isBrokenCircuitError(error) || error instanceof BrokenCircuitError) throw unavailable('Search is unavailable (Elasticsearch is failing); retry later');
       if (error instanceof TaskCancelledError) throw unavailable(`Search took longer than ${this.config.searchTimeoutMs} ms`);
       if (isTransientSearchError(error) || (error instanceof Error && error.name === 'RequestAbortedError')) throw unavailable('Search is unavailable (Elasticsearch does not answer); retry later');
+      // The projector creates the index when it starts: until then there is nothing to search yet.
+      if (isIndexNotFound(error)) throw unavailable('The search index does not exist yet (the projector creates it when it starts); retry later');
       throw error;
     }
   }

@@ -11,4 +11,8 @@ export const isTransientSearchError = (error: unknown): boolean => {
   return false;
 };
 
+/** The index (or the alias) searched does not exist. */
+export const isIndexNotFound = (error: unknown): boolean =>
+  error instanceof errors.ResponseError && error.statusCode === 404 && (error.body as { error?: { type?: string } } | undefined)?.error?.type === 'index_not_found_exception';
+
 export type { Client as Elasticsearch } from '@elastic/elasticsearch';
