@@ -79,7 +79,9 @@ export function* generateEvents(count: number, seed = 1): Generator<GeneratedEve
       });
     } else if (roll < 0.65 || open.length === 0) {
       const account = pick(accounts);
-      const items: OrderLineItem[] = Array.from({ length: 1 + Math.floor(random() * 3) }, (_, i) => ({
+      // One order in fifty is large, 100 lines, as a rebuild's memory must stay bounded with them too.
+      const lines = random() < 0.02 ? 100 : 1 + Math.floor(random() * 3);
+      const items: OrderLineItem[] = Array.from({ length: lines }, (_, i) => ({
         sku: `SKU-${Math.floor(random() * 5000)}-${i}`,
         name: pick(PRODUCTS),
         quantity: 1 + Math.floor(random() * 3),

@@ -63,6 +63,21 @@ const copyWrite = async (pool: Pool, tables: readonly string[]): Promise<number>
  * a COPY of the rows the rebuild produced (read + write bound), with a target of 50,000 events/s.
  * Order search: against a raw bulk load of the same final documents with the same client.
  */
+/** The highest resident set size of this process while `work` runs, sampled every 50 ms, in MB. */
+const peakRss = async <T>(work: () => Promise<T>): Promise<{ result: T; peakMb: number }> => {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 50);
+  try {
+    const result = await work();
+    peak = Math.max(peak, process.memoryUsage.rss());
+    return { result, peakMb: peak / 1024 / 1024 };
+  } finally {
+    clearInterval(timer);
+  }
+};
+
 export const rebuild = async (context: BenchContext, pool: Pool): Promise<Figure[]> => {
   const count = context.quick ? 100_000 : 1_000_000;
   const generatedStart = process.hrtime.bigint();
@@ -70,13 +85,15 @@ export const rebuild = async (context: BenchContext, pool: Pool): Promise<Figure
   context.log(`${count} events stored in ${secondsSince(generatedStart).toFixed(1)} s (set-up)`);
   const store = new PostgresEventStore(pool);
   const figures: Figure[] = [];
+  const peaks: { name: string; peakMb: number }[] = [];
   const readSeconds = await cursorRead(pool);
   context.log(`cursor read: ${Math.round(count / readSeconds)} events/s`);
 
   for (const projection of PROJECTIONS) {
     const start = process.hrtime.bigint();
-    const result = await rebuildProjection(projection, { pool, store });
+    const { result, peakMb } = await peakRss(() => rebuildProjection(projection, { pool, store }));
     const seconds = secondsSince(start);
+    peaks.push({ name: projection.name, peakMb });
     const copySeconds = await copyWrite(pool, projection.tables);
     const bound = count / (readSeconds + copySeconds);
     context.log(`${projection.name}: ${Math.round(count / seconds)} events/s (applied ${result.applied}); read + COPY bound ${Math.round(bound)} events/s`);
@@ -96,8 +113,9 @@ export const rebuild = async (context: BenchContext, pool: Pool): Promise<Figure
   try {
     const alias = config.orderSearchAlias;
     const start = process.hrtime.bigint();
-    const result = await rebuildOrderSearch(es, alias, { pool, store });
+    const { result, peakMb } = await peakRss(() => rebuildOrderSearch(es, alias, { pool, store }));
     const seconds = secondsSince(start);
+    peaks.push({ name: 'order-search', peakMb });
     // The baseline's documents: the rebuilt index's, read out before its clock starts.
     const docs: { id: string; source: unknown }[] = [];
     const first = await es.search({ index: result.index, scroll: '2m', size: 5_000, sort: ['_doc'] });
@@ -133,5 +151,18 @@ export const rebuild = async (context: BenchContext, pool: Pool): Promise<Figure
   } finally {
     await es.close();
   }
+  // The rebuilds run in this process, as in the CLI: its peak resident memory over all of them
+  // (events of every size, one order in fifty with 100 lines).
+  const worst = peaks.reduce((a, b) => (b.peakMb > a.peakMb ? b : a));
+  context.log(`peak RSS per rebuild: ${peaks.map((p) => `${p.name} ${Math.round(p.peakMb)} MB`).join(', ')}`);
+  figures.push({
+    scenario: 'rebuild',
+    case: `peak memory (RSS), ${count.toLocaleString('en-US')} events`,
+    metric: 'MB',
+    value: worst.peakMb,
+    unit: 'MB',
+    target: { on: 'value', atMost: 512 },
+    details: Object.fromEntries(peaks.map((p) => [p.name, Math.round(p.peakMb)])),
+  });
   return figures;
 };
