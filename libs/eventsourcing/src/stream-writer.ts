@@ -163,7 +163,7 @@ export class StreamWriter {
 
   submit<C extends Command, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string, command: C, options: HandleCommandOptions<E>): Promise<CommandResult> {
     return new Promise<CommandResult>((resolve, reject) => {
-      const pending: Pending = { decider: decider as unknown as AnyDecider, command, options: options, ids: [], attempt: 1, resolve, reject };
+      const pending: Pending = { decider: decider as unknown as AnyDecider, command, options, ids: [], attempt: 1, resolve, reject };
       const queue = this.queues.get(streamId);
       if (queue) {
         queue.push(pending);
