@@ -134,7 +134,21 @@ describe('StreamWriter with a cache', () => {
     const running = Promise.all(['a', 'b', 'c'].map((s) => writer.submit(counter, s, add(1), options())));
     expect(writer.busyStreams).toBe(3);
     await running;
+    await new Promise((resolve) => setImmediate(resolve));
     expect(writer.busyStreams).toBe(0);
+  });
+
+  it('callers answered together who send again at once are decided in one batch, not one alone and the rest after', async () => {
+    const { store, appends } = counted();
+    const writer = new StreamWriter({ store, cache: new AggregateCache(10) });
+    await store.append('s-1', [added('seed', 0)], 'no_stream');
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let i = 0; i < 2; i++) await writer.submit(counter, 's-1', add(1), options());
+      }),
+    );
+    // The seed; the first command alone; then the three waiting with the first's next; then the rest.
+    expect(appends).toEqual([1, 1, 4, 3]);
   });
 });
 

@@ -192,6 +192,9 @@ export class StreamWriter {
         // Commands settled already keep their answer; the rest share the failure.
         for (const pending of batch) pending.reject(error);
       }
+      // Lets the callers just answered send their next command before the next batch is taken (or
+      // the stream left idle), so that it joins that batch rather than starting one of its own.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     this.queues.delete(streamId);
   }
