@@ -7,6 +7,7 @@ import { endToEnd, httpAppend } from './scenarios/http.js';
 import { rebuild } from './scenarios/rebuild.js';
 import { relay } from './scenarios/relay.js';
 import { storeAppend, type BenchContext } from './scenarios/store-append.js';
+import { busyStream, longStreams } from './scenarios/streams.js';
 
 const SCENARIOS: Record<string, (context: BenchContext, pool: Pool) => Promise<Figure[]>> = {
   'store-append': storeAppend,
@@ -14,6 +15,8 @@ const SCENARIOS: Record<string, (context: BenchContext, pool: Pool) => Promise<F
   'end-to-end': endToEnd,
   relay,
   rebuild,
+  'long-streams': longStreams,
+  'busy-stream': busyStream,
 };
 
 const usage = `npm run bench [-- --quick] [-- --only ${Object.keys(SCENARIOS).join(',')}]`;

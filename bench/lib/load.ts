@@ -10,6 +10,8 @@ export interface StepResult {
   readonly p50: number;
   readonly p95: number;
   readonly p99: number;
+  /** Responses by HTTP status. */
+  readonly statuses: Readonly<Record<number, number>>;
 }
 
 /**
@@ -24,6 +26,7 @@ export const post = (
 ): Promise<StepResult> =>
   new Promise((resolve, reject) => {
     const latencies: number[] = [];
+    const statuses: Record<number, number> = {};
     let failed = 0;
     const instance = autocannon(
       {
@@ -45,11 +48,13 @@ export const post = (
           p50: percentile(latencies, 50),
           p95: percentile(latencies, 95),
           p99: percentile(latencies, 99),
+          statuses,
         });
       },
     );
     instance.on('response', (_client, status, _bytes, responseTime) => {
       latencies.push(responseTime);
+      statuses[status] = (statuses[status] ?? 0) + 1;
       if (status !== (options.expect ?? 201)) failed++;
     });
   });

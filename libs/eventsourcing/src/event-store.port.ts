@@ -64,6 +64,12 @@ export interface EventStore {
   readStream(streamId: string, fromRevision?: number): Promise<StoredEvent[]>;
 
   /**
+   * The stream's events whose metadata carries this idempotency key, in revision order. Optional:
+   * without it the write path reads the whole stream to find them.
+   */
+  readByIdempotencyKey?(streamId: string, idempotencyKey: string): Promise<StoredEvent[]>;
+
+  /**
    * Up to `batchSize` events after `from` in global log order. Never passes over an event that a
    * transaction still in flight may commit later: such events appear in a later call.
    */

@@ -41,6 +41,10 @@ export class InMemoryEventStore implements EventStore {
     return Promise.resolve((this.streams.get(streamId) ?? []).slice(fromRevision));
   }
 
+  async readByIdempotencyKey(streamId: string, idempotencyKey: string): Promise<StoredEvent[]> {
+    return (await this.readStream(streamId)).filter((e) => e.metadata.idempotencyKey === idempotencyKey);
+  }
+
   readAll(from: LogPosition, batchSize: number): Promise<ReadAllPage> {
     const events = this.log.filter((e) => comparePositions(e.logPosition, from) > 0).slice(0, batchSize);
     return Promise.resolve({ events, next: events.at(-1)?.logPosition ?? from });

@@ -4,7 +4,7 @@ import { hasRole, requireRole, type Actor } from '../shared/actor.js';
 import { ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { assertCurrency, assertPositiveAmount } from '../shared/money.rules.js';
 import type { AccountCommand, DepositMoney, OpenAccount, WithdrawMoney } from './account.commands.js';
-import { evolveAccount, initialAccount, type Account } from './account.state.js';
+import { accountSnapshot, evolveAccount, initialAccount, type Account } from './account.state.js';
 
 type OpenState = Extract<Account, { status: 'Open' }>;
 
@@ -122,4 +122,5 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, Account> = {
   decide: decideAccount,
   evolve: evolveAccount,
   initialState: initialAccount,
+  snapshot: accountSnapshot,
 };

@@ -1,4 +1,5 @@
 import type { AccountEvent } from '#events';
+import type { StateSnapshot } from '#eventsourcing';
 
 export type Account =
   | { readonly status: 'None' }
@@ -35,4 +36,17 @@ export const evolveAccount = (state: Account, event: AccountEvent): Account => {
       return unknown;
     }
   }
+};
+
+type OpenAccount = Extract<Account, { status: 'Open' }>;
+type AccountJson = { readonly status: 'None' } | (Omit<OpenAccount, 'paidOrders' | 'refundedOrders'> & { readonly paidOrders: string[]; readonly refundedOrders: string[] });
+
+/** An account in a snapshot: its sets as arrays. Raise `version` whenever the shape of Account changes. */
+export const accountSnapshot: StateSnapshot<Account> = {
+  version: 1,
+  toJson: (state): AccountJson => (state.status === 'Open' ? { ...state, paidOrders: [...state.paidOrders], refundedOrders: [...state.refundedOrders] } : state),
+  fromJson: (json) => {
+    const state = json as AccountJson;
+    return state.status === 'Open' ? { ...state, paidOrders: new Set(state.paidOrders), refundedOrders: new Set(state.refundedOrders) } : state;
+  },
 };

@@ -4,7 +4,7 @@ import { hasRole, requireRole, type Actor } from '../shared/actor.js';
 import { ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { assertCurrency } from '../shared/money.rules.js';
 import type { CancelOrder, CreateOrder, MarkOrderPaid, OrderCommand, RecordOrderRefund, ShipOrder } from './order.commands.js';
-import { evolveOrder, initialOrder, type Order } from './order.state.js';
+import { evolveOrder, initialOrder, orderSnapshot, type Order } from './order.state.js';
 
 export const MAX_LINE_ITEMS = 100;
 
@@ -119,4 +119,5 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, Order> = {
   decide: decideOrder,
   evolve: evolveOrder,
   initialState: initialOrder,
+  snapshot: orderSnapshot,
 };

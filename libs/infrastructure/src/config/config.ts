@@ -58,6 +58,10 @@ export interface Config {
   readonly consistencyTimeoutMs: number;
   /** Group commit of the PostgreSQL event store: most appends per transaction, most such transactions at once. */
   readonly groupCommit: { readonly maxBatch: number; readonly maxInFlight: number };
+  /** Folded aggregates each process keeps in memory (least recently used dropped first). */
+  readonly aggregateCacheSize: number;
+  /** A stream is snapshotted every this many events (0: never). */
+  readonly snapshotEvery: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** Admission control of the HTTP apps: most requests in flight per process, and per stream. */
   readonly maxInFlightRequests: number;
@@ -220,6 +224,8 @@ export const loadConfig = (env: Environment = process.env): Config => {
     relayStallTimeoutMs: read.int('RELAY_STALL_TIMEOUT_MS', 30_000, 1),
     consistencyTimeoutMs: read.int('CONSISTENCY_TIMEOUT_MS', 5_000),
     groupCommit: { maxBatch: read.int('GROUP_COMMIT_MAX_BATCH', 128, 1), maxInFlight: read.int('GROUP_COMMIT_MAX_IN_FLIGHT', 2, 1) },
+    aggregateCacheSize: read.int('AGGREGATE_CACHE_SIZE', 10_000, 1),
+    snapshotEvery: read.int('SNAPSHOT_EVERY', 500, 0),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     maxInFlightRequests: read.int('MAX_IN_FLIGHT_REQUESTS', 256, 1),
     maxInFlightPerStream: read.int('MAX_IN_FLIGHT_PER_STREAM', 32, 1),

@@ -6,9 +6,17 @@ import type { Config } from '../config/config.js';
 import { CONFIG } from './config.module.js';
 import { PG_POOL } from './database.module.js';
 import { EVENT_STORE } from './event-store.token.js';
-import { WRITE_DEFAULTS, WritePath, type WriteDefaults } from './write-path.js';
+import { PostgresSnapshotStore } from '../event-store/postgres/postgres-snapshot-store.js';
+import { WRITE_CACHING, WRITE_DEFAULTS, WritePath, type WriteCaching, type WriteDefaults } from './write-path.js';
 
 export { EVENT_STORE };
+
+/** Snapshots are kept beside the events: in PostgreSQL when it is the event store, else not at all. */
+const writeCaching = (config: Config, pool: Pool): WriteCaching => ({
+  cacheSize: config.aggregateCacheSize,
+  snapshotEvery: config.snapshotEvery,
+  ...(config.eventStore === 'postgres' && { snapshots: new PostgresSnapshotStore(pool) }),
+});
 
 /** The event store EVENT_STORE selects, released on shutdown, and the write path on it. Needs ConfigModule and DatabaseModule. */
 @Global()
@@ -19,7 +27,12 @@ export class EventStoreModule implements OnApplicationShutdown {
   static forRoot(defaults: WriteDefaults = {}): DynamicModule {
     return {
       module: EventStoreModule,
-      providers: [{ provide: EVENT_STORE, inject: [CONFIG, PG_POOL], useFactory: (config: Config, pool: Pool) => createEventStore(config, pool) }, { provide: WRITE_DEFAULTS, useValue: defaults }, WritePath],
+      providers: [
+        { provide: EVENT_STORE, inject: [CONFIG, PG_POOL], useFactory: (config: Config, pool: Pool) => createEventStore(config, pool) },
+        { provide: WRITE_DEFAULTS, useValue: defaults },
+        { provide: WRITE_CACHING, inject: [CONFIG, PG_POOL], useFactory: (config: Config, pool: Pool) => writeCaching(config, pool) },
+        WritePath,
+      ],
       exports: [EVENT_STORE, WritePath],
     };
   }

@@ -1,16 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { knownEventCodec, type KnownEvent } from '#events';
 import {
-  handleCommand,
-  StreamQueue,
+  AggregateCache,
+  type AggregateSource,
+  loadAggregate,
+  StreamWriter,
   WrongExpectedRevisionError,
   type Command,
   type CommandResult,
   type Decider,
   type EventStore,
+  type Folding,
   type HandleCommandOptions,
+  type SnapshotStore,
 } from '#eventsourcing';
+import { createLogger } from '../logging/logger.js';
 import { appendDuration, concurrencyConflicts } from '../metrics/write.metrics.js';
 import { tracedEventStore } from '../tracing/traced-event-store.js';
 import { activeTraceparent, inSpan } from '../tracing/tracing.js';
@@ -23,6 +28,15 @@ export type WriteOptions<E extends KnownEvent> = Omit<HandleCommandOptions<E>, '
 export const WRITE_DEFAULTS = Symbol('WRITE_DEFAULTS');
 export type WriteDefaults = Pick<HandleCommandOptions<KnownEvent>, 'idempotencyWindowMs' | 'maxAttempts'>;
 
+/** How this process keeps streams folded: the cache's size, and snapshots (none without a store). */
+export const WRITE_CACHING = Symbol('WRITE_CACHING');
+export interface WriteCaching {
+  readonly cacheSize?: number;
+  readonly snapshots?: SnapshotStore;
+  readonly snapshotEvery?: number;
+}
+
+const log = createLogger('write-path');
 const countLostRace = (): void => concurrencyConflicts.inc({ outcome: 'retried' });
 
 /**
@@ -30,6 +44,7 @@ const countLostRace = (): void => concurrencyConflicts.inc({ outcome: 'retried' 
  * waits for whichever store EVENT_STORE selects, group-commit queueing included.
  */
 const timedAppends = (store: EventStore): EventStore => ({
+  ...(store.readByIdempotencyKey && { readByIdempotencyKey: (streamId: string, key: string) => store.readByIdempotencyKey!(streamId, key) }),
   append: async (streamId, events, expected) => {
     const end = appendDuration.startTimer();
     try {
@@ -48,47 +63,53 @@ const timedAppends = (store: EventStore): EventStore => ({
 });
 
 /**
- * `handleCommand` on this process's event store, with the project's event codec and random event
- * ids unless the caller derives them: what command-api's handlers and the payment saga both use.
- * Commands for one stream are run in turn (StreamQueue), so a busy stream does not race itself.
- * Each command is a span (`handleCommand <type>`), and the events it appends carry that span's
- * `traceparent` in their metadata: the relay, the projector and the saga continue the trace from it.
+ * The write path of this process, on its event store, with the project's event codec and random
+ * event ids unless the caller derives them: what command-api's handlers and the payment saga both
+ * use. Streams are kept folded in an LRU cache (and snapshotted when long), so a command reads only
+ * the events after the revision it holds; commands for one stream queue and are decided in turn,
+ * then appended together (StreamWriter), so a busy stream does not race itself: a 409 is left for
+ * writers in other processes and for If-Match. Each command is a span (`handleCommand <type>`),
+ * and the events it appends carry that span's `traceparent` in their metadata: the relay, the
+ * projector and the saga continue the trace from it.
  */
 @Injectable()
 export class WritePath {
-  private readonly queue = new StreamQueue();
-  /** The store, its calls traced and its appends timed. */
-  private readonly instrumented: EventStore;
+  private readonly writer: StreamWriter;
+  private readonly source: AggregateSource;
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_STORE) store: EventStore,
     @Inject(WRITE_DEFAULTS) private readonly defaults: WriteDefaults,
+    @Optional() @Inject(WRITE_CACHING) caching: WriteCaching = {},
   ) {
-    this.instrumented = timedAppends(tracedEventStore(store));
+    this.source = {
+      store: timedAppends(tracedEventStore(store)),
+      cache: new AggregateCache(caching.cacheSize ?? 10_000),
+      snapshots: caching.snapshots,
+      snapshotEvery: caching.snapshotEvery ?? 0,
+      onSnapshotError: (err: unknown, streamId: string) => log.warn({ err, streamId }, 'snapshot not saved'),
+    };
+    this.writer = new StreamWriter(this.source);
   }
 
   /** The state a decider folds from the stream as it is now: for a command that needs a fact of another aggregate. */
-  async stateOf<E extends KnownEvent, S>(decider: Pick<Decider<Command, E, S>, 'evolve' | 'initialState'>, streamId: string): Promise<S> {
-    const codec = knownEventCodec<E>();
-    return (await this.store.readStream(streamId)).reduce((state, event) => decider.evolve(state, codec.decode(event)), decider.initialState);
+  async stateOf<E extends KnownEvent, S>(decider: Folding<E, S>, streamId: string): Promise<S> {
+    return (await loadAggregate(this.source, decider, knownEventCodec<E>(), streamId)).state;
   }
 
   handle<C extends Command, E extends KnownEvent, S>(decider: Decider<C, E, S>, streamId: string, command: C, options: WriteOptions<E>): Promise<CommandResult> {
-    // One command at a time per stream in this process: a 409 is left for writers in other processes.
     return inSpan(`handleCommand ${command.type}`, { attributes: { 'ledger.command': command.type, 'ledger.stream_id': streamId } }, () => {
       // Untraced, a traceparent the caller sent is kept as it came.
       const traceparent = activeTraceparent();
       const metadata = traceparent ? { ...options.metadata, traceparent } : options.metadata;
-      return this.queue.run(streamId, () =>
-        handleCommand(this.instrumented, decider, streamId, command, {
-          codec: knownEventCodec<E>(),
-          newEventId: () => randomUUID(),
-          onLostRace: countLostRace,
-          ...this.defaults,
-          ...options,
-          metadata,
-        }),
-      );
+      return this.writer.submit(decider, streamId, command, {
+        codec: knownEventCodec<E>(),
+        newEventId: () => randomUUID(),
+        onLostRace: countLostRace,
+        ...this.defaults,
+        ...options,
+        metadata,
+      });
     });
   }
 }

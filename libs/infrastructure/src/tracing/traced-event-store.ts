@@ -8,6 +8,10 @@ export const tracedEventStore = (store: EventStore): EventStore => ({
     inSpan('append', { attributes: { 'ledger.stream_id': streamId, 'ledger.event_count': events.length, 'ledger.event_types': events.map((e) => e.type).join(',') } }, () => store.append(streamId, events, expected)),
   readStream: (streamId: string, fromRevision?: number): Promise<StoredEvent[]> =>
     inSpan('readStream', { attributes: { 'ledger.stream_id': streamId } }, () => store.readStream(streamId, fromRevision)),
+  ...(store.readByIdempotencyKey && {
+    readByIdempotencyKey: (streamId: string, key: string): Promise<StoredEvent[]> =>
+      inSpan('readByIdempotencyKey', { attributes: { 'ledger.stream_id': streamId } }, () => store.readByIdempotencyKey!(streamId, key)),
+  }),
   readAll: (from, batchSize) => store.readAll(from, batchSize),
   readableHead: () => store.readableHead(),
   close: () => store.close(),

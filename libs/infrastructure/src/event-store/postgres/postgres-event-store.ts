@@ -156,6 +156,15 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toStoredEvent);
   }
 
+  async readByIdempotencyKey(streamId: string, idempotencyKey: string): Promise<StoredEvent[]> {
+    // Served by the partial index events_idempotency_key (migration 009).
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND metadata->>'idempotencyKey' = $2 ORDER BY stream_revision`,
+      [streamId, idempotencyKey],
+    );
+    return rows.map(toStoredEvent);
+  }
+
   async readAll(from: LogPosition, batchSize: number): Promise<ReadAllPage> {
     // Only transactions below the snapshot's xmin are finished: anything at or above it may
     // still commit, and is read by a later call once it has.

@@ -6,6 +6,7 @@ import { paymentSaga } from './005-payment-saga.js';
 import { groupCommit } from './006-group-commit.js';
 import { parkedStreams } from './007-parked-streams.js';
 import { owners } from './008-owners.js';
+import { aggregateSnapshots } from './009-aggregate-snapshots.js';
 
 export interface Migration {
   readonly id: string;
@@ -13,4 +14,4 @@ export interface Migration {
 }
 
 /** In order of application; never edit one that has shipped, add the next. */
-export const MIGRATIONS: readonly Migration[] = [eventStore, readModels, relayCheckpoints, idempotencyKeys, paymentSaga, groupCommit, parkedStreams, owners];
+export const MIGRATIONS: readonly Migration[] = [eventStore, readModels, relayCheckpoints, idempotencyKeys, paymentSaga, groupCommit, parkedStreams, owners, aggregateSnapshots];
