@@ -1,13 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { REPOSITORY_ROOT } from '#infra/repository-root';
 
 export type AppName = 'command-api' | 'query-api' | 'projector';
 
-/** The repository: the nearest directory up from here with a package.json (from test/ or dist/test/). */
-const findRoot = (from: string): string => (existsSync(resolve(from, 'package.json')) ? from : findRoot(dirname(from)));
-const ROOT = findRoot(fileURLToPath(new URL('.', import.meta.url)));
+const ROOT = REPOSITORY_ROOT;
 
 export type Ports = Record<AppName, number>;
 const TRACING_PRELOAD = 'dist/libs/infrastructure/src/tracing/preload.js';

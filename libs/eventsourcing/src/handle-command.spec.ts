@@ -1,20 +1,9 @@
-import type { DomainEvent, EventMetadata } from '#events';
-import type { Command, Decider } from './decider.js';
+import type { EventMetadata } from '#events';
 import { WrongExpectedRevisionError } from './event-store.port.js';
 import { handleCommand, type HandleCommandOptions } from './handle-command.js';
 import { InMemoryEventStore } from './in-memory-event-store.js';
+import { counter, type Add, type Added } from './testing/counter.decider.js';
 
-// A counter that refuses to go past a limit: enough to exercise every path of handleCommand.
-type Added = DomainEvent<'Added', { n: number }>;
-type Add = Command<'Add', { n: number }>;
-const counter: Decider<Add, Added, number> = {
-  decide: (command, total) => {
-    if (total + command.data.n > 10) throw new Error('limit');
-    return command.data.n === 0 ? [] : [{ type: 'Added', data: { n: command.data.n } }];
-  },
-  evolve: (total, event) => total + event.data.n,
-  initialState: 0,
-};
 const now = '2026-11-25T10:00:00.000Z';
 const add = (n: number, at = now): Add => ({ type: 'Add', data: { n }, metadata: { now: at } });
 let ids = 0;

@@ -1,22 +1,10 @@
-import type { DomainEvent } from '#events';
 import { AggregateCache } from './aggregate-cache.js';
 import type { HandleCommandOptions } from './command-options.js';
-import type { Command, Decider } from './decider.js';
 import { WrongExpectedRevisionError } from './event-store.port.js';
 import { InMemoryEventStore } from './in-memory-event-store.js';
 import { StreamWriter } from './stream-writer.js';
+import { counter, type Add, type Added } from './testing/counter.decider.js';
 
-// A counter that refuses to go past a limit.
-type Added = DomainEvent<'Added', { n: number }>;
-type Add = Command<'Add', { n: number }>;
-const counter: Decider<Add, Added, number> = {
-  decide: (command, total) => {
-    if (total + command.data.n > 10) throw new Error('limit');
-    return command.data.n === 0 ? [] : [{ type: 'Added', data: { n: command.data.n } }];
-  },
-  evolve: (total, event) => total + event.data.n,
-  initialState: 0,
-};
 const add = (n: number): Add => ({ type: 'Add', data: { n }, metadata: { now: '2026-11-25T10:00:00.000Z' } });
 let ids = 0;
 const options = (extra: Partial<HandleCommandOptions<Added>> = {}): HandleCommandOptions<Added> => ({

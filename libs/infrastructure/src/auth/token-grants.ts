@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import type { Config } from '../config/config.js';
+import { REPOSITORY_ROOT } from '../repository-root.js';
 import { discover } from './token-verifier.js';
 
 const TIMEOUT_MS = 5_000;
@@ -38,11 +38,8 @@ export const passwordGrant = (oidc: Config['oidc'], username: string, password: 
 export const clientCredentialsGrant = (oidc: Config['oidc'], client: { readonly clientId: string; readonly clientSecret: string }): Promise<IssuedToken> =>
   requestToken(oidc, { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret });
 
-/** The repository: the nearest directory up from here with a package.json (from the sources or from dist/). */
-const findRoot = (from: string): string => (existsSync(resolve(from, 'package.json')) || dirname(from) === from ? from : findRoot(dirname(from)));
-
 /** The development realm the local stack imports: its users' passwords are for development only. */
-export const DEV_REALM_FILE = resolve(findRoot(dirname(fileURLToPath(import.meta.url))), 'docker/local/keycloak/ledger-realm.json');
+export const DEV_REALM_FILE = resolve(REPOSITORY_ROOT, 'docker/local/keycloak/ledger-realm.json');
 
 /** A development user's password, from the development realm file; null for anyone else. */
 export const devPassword = (username: string, realmFile: string = DEV_REALM_FILE): string | null => {
