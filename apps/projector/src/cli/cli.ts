@@ -31,9 +31,14 @@ export const buildCli = (config: Config): Command => {
     });
   projections
     .command('rebuild')
-    .argument('<name>', 'projection name (see projections list)')
+    .argument('[name]', 'projection name (see projections list)')
+    .option('--all', 'every read model, built to one position of the log and switched together')
     .description('rebuild from the event store into shadow tables, swap atomically, catch up; live traffic continues')
-    .action(async (name: string) => (await import('./rebuild-command.js')).rebuild(config, name));
+    .action(async (name: string | undefined, options: { all?: boolean }) => {
+      if (options.all === Boolean(name)) throw new Error('name one projection, or give --all (not both)');
+      const { rebuild, rebuildEverything } = await import('./rebuild-command.js');
+      await (name ? rebuild(config, name) : rebuildEverything(config));
+    });
   program
     .command('migrate')
     .description('apply pending database migrations')

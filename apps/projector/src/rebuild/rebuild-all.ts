@@ -1,0 +1,155 @@
+import { parseStreamId } from '#events';
+import { START_OF_LOG } from '#eventsourcing';
+import type { Elasticsearch } from '#infra/elasticsearch/elasticsearch';
+import type { PoolClient } from '#infra/postgres/pool';
+import type { ApplyOutcome, Projection } from '../projections/projection.js';
+import { qualified } from '../projections/projection.js';
+import { PROJECTIONS } from '../projections/registry.js';
+import { createIndex, indexBehind, newIndexName } from '../search/order-search.index.js';
+import { ORDER_SEARCH_PROJECTION } from '../search/order-search.projection.js';
+import { OrderSearchWriter } from '../search/order-search.writer.js';
+import { applyUntil, catchUp, countEvents, setState, tablesApplier, type Applier, type RebuildOptions, type RebuildResult, type Totals } from './rebuild.js';
+
+export interface RebuildAllResult extends RebuildResult {
+  /** The read models switched together. */
+  readonly readModels: readonly string[];
+  /** The search index now behind the alias, and the one it replaced (deleted). */
+  readonly index: string;
+  readonly previous: string | null;
+}
+
+const NOTHING: ApplyOutcome = { applied: 0, skipped: 0, rejected: [] };
+const add = (a: ApplyOutcome, b: ApplyOutcome): ApplyOutcome => ({ applied: a.applied + b.applied, skipped: a.skipped + b.skipped, rejected: [...a.rejected, ...b.rejected] });
+
+/** One page of the log, handed to every read model it concerns at once: the log is read once for all. */
+const together = (appliers: readonly Applier[]): Applier => ({
+  categories: [...new Set(appliers.flatMap((a) => a.categories))],
+  apply: async (events) => {
+    const outcomes = await Promise.all(appliers.map((applier) => {
+      const mine = events.filter((e) => applier.categories.includes(parseStreamId(e.streamId).category));
+      return mine.length ? applier.apply(mine) : Promise.resolve(NOTHING);
+    }));
+    return outcomes.reduce(add, NOTHING);
+  },
+});
+
+const shadowOf = (projection: Projection): string => `rebuild_${projection.name.replace(/-/g, '_')}`;
+const retiredOf = (projection: Projection): string => `retired_${projection.name.replace(/-/g, '_')}`;
+const tablesOf = (projection: Projection): string[] => [...projection.tables, projection.parkedTable];
+
+/**
+ * `projections rebuild --all`: every read model (the PostgreSQL ones and the search index) built
+ * from one read of the log up to the same global position, then switched together.
+ *
+ * 1. Each PostgreSQL read model is built in a shadow schema and the search index in a new index,
+ *    while the live ones keep serving and the live consumers keep writing to them.
+ * 2. The cut-over is one PostgreSQL transaction. It locks every live read-model table, so a read
+ *    of any of them waits from here to the commit. It applies what arrived meanwhile, up to one
+ *    head of the log, to every new read model; makes the new index searchable; points the search
+ *    alias at it; swaps the shadow tables in; commits.
+ *
+ * A read of the tables that ends before the lock ends before the alias moves; one that starts
+ * after the alias moved waits for the commit. So a reader who sees the new search index and then
+ * reads the tables sees the new tables, and one who has seen new tables never finds the old index.
+ * If the commit fails, the alias is pointed back at the old index, which is kept until the commit.
+ *
+ * After it the live consumers go on from their own offsets: what the new read models already hold
+ * is skipped (revision checks, external versions), the rest is their catch-up.
+ */
+export const rebuildAll = async (es: Elasticsearch, alias: string, options: RebuildOptions): Promise<RebuildAllResult> => {
+  const projections = PROJECTIONS;
+  const names = [...projections.map((p) => p.name), ORDER_SEARCH_PROJECTION.name];
+  for (const name of names) await setState(options.pool, name, 'rebuilding');
+  const builders: PoolClient[] = [];
+  let index: string | null = null;
+  let committed = false;
+  let aliasMoved = false;
+  try {
+    // 1. Build everything to near the head, each PostgreSQL read model on its own connection
+    //    (they are applied in parallel), the index writing behind.
+    for (const projection of projections) {
+      const client = await options.pool.connect();
+      builders.push(client);
+      const shadow = shadowOf(projection);
+      await client.query(`DROP SCHEMA IF EXISTS "${shadow}" CASCADE; CREATE SCHEMA "${shadow}"; ${projection.createTables(shadow)}`);
+    }
+    const previous = await indexBehind(es, alias);
+    index = newIndexName(alias);
+    await createIndex(es, index);
+    const newIndex = index;
+    const searchBuilder = new OrderSearchWriter(es, options.store, { exclusive: true });
+    const build = together([
+      ...projections.map((p, i) => tablesApplier(p, builders[i]!, shadowOf(p))),
+      { categories: ORDER_SEARCH_PROJECTION.categories, apply: (events) => searchBuilder.apply(newIndex, events) },
+    ]);
+    const totals: Totals = { read: 0, applied: 0, rejected: 0, total: await countEvents(options.pool) };
+    // Large pages for the bulk of the log, then small ones, so that little is left for the lock.
+    let built = await catchUp(build, START_OF_LOG, { ...options, batchSize: options.batchSize ?? 10_000 }, totals);
+    built = await catchUp(build, built, { ...options, batchSize: 2_000 }, totals);
+    const flushed = await searchBuilder.flush(newIndex);
+    totals.applied += flushed.applied;
+    totals.rejected += flushed.rejected.length;
+    for (const client of builders.splice(0)) client.release();
+
+    // 2. The cut-over.
+    const searchWriter = new OrderSearchWriter(es, options.store);
+    const client = await options.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`LOCK TABLE ${projections.flatMap(tablesOf).map((t) => qualified('public', t)).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+      const head = await options.store.readableHead();
+      const cut = together([
+        // One connection, the locking one: its queries run one after the other.
+        ...projections.map((p) => tablesApplier(p, client, shadowOf(p))),
+        { categories: ORDER_SEARCH_PROJECTION.categories, apply: (events) => searchWriter.apply(newIndex, events) },
+      ]);
+      const { position } = await applyUntil(cut, built, head, options, totals);
+      await es.indices.refresh({ index: newIndex });
+      await es.indices.updateAliases({
+        actions: [...(previous ? [{ remove: { index: previous, alias } }] : []), { add: { index: newIndex, alias } }],
+      });
+      aliasMoved = true;
+      for (const projection of projections) {
+        const retired = retiredOf(projection);
+        await client.query(`DROP SCHEMA IF EXISTS "${retired}" CASCADE; CREATE SCHEMA "${retired}"`);
+        for (const table of tablesOf(projection)) {
+          await client.query(`ALTER TABLE ${qualified('public', table)} SET SCHEMA "${retired}"`);
+          await client.query(`ALTER TABLE ${qualified(shadowOf(projection), table)} SET SCHEMA public`);
+        }
+      }
+      for (const name of names) await setState(client, name, 'live', true);
+      await client.query('COMMIT');
+      committed = true;
+
+      // The live search consumer may have written events past `head` to the old index before the
+      // alias moved: they are applied to the new one now (its own copies are skipped by version).
+      const caughtUp = await applyUntil(
+        { categories: ORDER_SEARCH_PROJECTION.categories, apply: (events) => searchWriter.apply(newIndex, events) },
+        position, await options.store.readableHead(), options, totals,
+      );
+      await es.indices.refresh({ index: newIndex });
+      if (previous) await es.indices.delete({ index: previous });
+      for (const projection of projections) await client.query(`DROP SCHEMA "${retiredOf(projection)}" CASCADE; DROP SCHEMA "${shadowOf(projection)}" CASCADE`);
+      return { ...totals, position: caughtUp.position, readModels: names, index: newIndex, previous };
+    } catch (error) {
+      if (committed) throw error; // switched: what failed after it was tidying up, not the cut-over
+      await client.query('ROLLBACK').catch(() => undefined);
+      if (aliasMoved) {
+        await es.indices.updateAliases({
+          actions: [{ remove: { index: newIndex, alias } }, ...(previous ? [{ add: { index: previous, alias } }] : [])],
+        }).then(() => { aliasMoved = false; }, () => undefined);
+      }
+      throw error;
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    for (const client of builders) client.release();
+    if (!committed) {
+      // The new index is dropped unless searches are still on it (the alias could not be moved back).
+      if (index && !aliasMoved) await es.indices.delete({ index }).catch(() => undefined);
+      for (const name of names) await setState(options.pool, name, 'rebuild_failed').catch(() => undefined);
+    }
+    throw error;
+  }
+};
