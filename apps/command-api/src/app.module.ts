@@ -24,7 +24,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        MetricsModule.forRoot('command-api'),
+        MetricsModule.forRoot('command-api', config.metricsEnabled),
         DatabaseModule,
         EventStoreModule.forRoot({ idempotencyWindowMs: config.idempotencyTtlMs }),
         CqrsModule.forRoot(),

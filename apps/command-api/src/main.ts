@@ -20,7 +20,7 @@ import { requireJsonBody } from './shared/json-body.middleware.js';
 export const bootstrap = async (config: Config): Promise<NestExpressApplication> => {
   configureLogging(config);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, logger: new PinoNestLogger() });
-  app.use(httpMetrics());
+  if (config.metricsEnabled) app.use(httpMetrics());
   secureHttp(app, config);
   app.use(admissionControl({ maxInFlight: config.maxInFlightRequests, maxInFlightPerStream: config.maxInFlightPerStream }));
   app.use(requireJsonBody);

@@ -17,7 +17,7 @@ export class AppModule {
   static forRoot(config: Config): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), MetricsModule.forRoot('projector'), DatabaseModule, EventStoreModule.forRoot(), KafkaModule, ElasticsearchModule.forRoot(() => 5_000), PaymentSagaModule, StatusModule],
+      imports: [ConfigModule.forRoot(config), MetricsModule.forRoot('projector', config.metricsEnabled), DatabaseModule, EventStoreModule.forRoot(), KafkaModule, ElasticsearchModule.forRoot(() => 5_000), PaymentSagaModule, StatusModule],
       controllers: [HealthController],
       providers: [ProjectorService, healthChecks],
     };

@@ -25,7 +25,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        MetricsModule.forRoot('query-api'),
+        MetricsModule.forRoot('query-api', config.metricsEnabled),
         DatabaseModule,
         // Before AuthModule: requests are counted before a missing token answers 401.
         RateLimitModule.forRoot({ routes: 'reads', waitHeader: 'x-consistency-token' }),

@@ -18,7 +18,7 @@ import { QUERY_API_INFO } from './api-info.js';
 export const bootstrap = async (config: Config): Promise<INestApplication> => {
   configureLogging(config);
   const app = await NestFactory.create(AppModule.forRoot(config), { logger: new PinoNestLogger() });
-  app.use(httpMetrics());
+  if (config.metricsEnabled) app.use(httpMetrics());
   secureHttp(app, config);
   app.use(admissionControl({ maxInFlight: config.maxInFlightRequests, maxInFlightPerStream: config.maxInFlightPerStream }));
   app.useGlobalPipes(validationPipe());

@@ -110,6 +110,11 @@ export interface Config {
     /** Share of new traces recorded (a trace started elsewhere follows its caller's choice). */
     readonly sampleRatio: number;
   };
+  /**
+   * Prometheus metrics: `GET /metrics`, the per-request HTTP timing and the runtime's default
+   * metrics. Off only to measure what they cost (the bench); the counters the code increments stay.
+   */
+  readonly metricsEnabled: boolean;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -262,6 +267,7 @@ export const loadConfig = (env: Environment = process.env): Config => {
       zipkinEndpoint: read.bool('TRACING_ENABLED', true) ? read.optionalUrl('OTEL_EXPORTER_ZIPKIN_ENDPOINT') : null,
       sampleRatio: read.int('TRACING_SAMPLE_PERCENT', 100, 0, 100) / 100,
     },
+    metricsEnabled: read.bool('METRICS_ENABLED', true),
   };
   const metricsUrls = {
     'command-api': read.url('COMMAND_API_METRICS_URL', `http://127.0.0.1:${config.commandApiPort}/metrics`),

@@ -1,12 +1,17 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MetricsController } from './metrics.controller.js';
-import { labelMetricsWith } from './metrics.registry.js';
+import { collectRuntimeMetrics, labelMetricsWith } from './metrics.registry.js';
 
-/** Serves `GET /metrics` and labels every sample with `app`. */
+/**
+ * Serves `GET /metrics` and labels every sample with `app`. Disabled (`METRICS_ENABLED=false`,
+ * for measuring their cost), there is no `/metrics` and no runtime metrics are collected.
+ */
 @Module({})
 export class MetricsModule {
-  static forRoot(app: 'command-api' | 'query-api' | 'projector'): DynamicModule {
+  static forRoot(app: 'command-api' | 'query-api' | 'projector', enabled = true): DynamicModule {
     labelMetricsWith(app);
+    if (!enabled) return { module: MetricsModule };
+    collectRuntimeMetrics();
     return { module: MetricsModule, controllers: [MetricsController] };
   }
 }

@@ -2,7 +2,14 @@ import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The one registry of this process: every family registers here, `GET /metrics` serves it. */
 export const metricsRegistry = new Registry();
-collectDefaultMetrics({ register: metricsRegistry });
+
+let collectingDefaults = false;
+/** The runtime's own metrics (event loop lag, heap, GC, CPU), once per process. */
+export const collectRuntimeMetrics = (): void => {
+  if (collectingDefaults) return;
+  collectingDefaults = true;
+  collectDefaultMetrics({ register: metricsRegistry });
+};
 
 /** Labels every sample with the app that serves it (`command-api`, `query-api`, `projector`). */
 export const labelMetricsWith = (app: string): void => metricsRegistry.setDefaultLabels({ app });
