@@ -19,6 +19,9 @@ export LOG_LEVEL="${LOG_LEVEL:-warn}"
 export KAFKA_TOPIC_PREFIX="${BENCH_KAFKA_TOPIC_PREFIX:-bench.}"
 # Rate limits are counted (in Redis) under their own keys; the scenarios set them far above their load.
 export RATE_LIMIT_KEY_PREFIX="bench-$(date +%s)-$$:"
+# Tracing is off in every scenario but observability-cost, which turns it on (TRACING_ENABLED) to
+# measure what it costs; the spans then go to the local stack's Zipkin.
+export OTEL_EXPORTER_ZIPKIN_ENDPOINT="${BENCH_ZIPKIN_ENDPOINT:-http://127.0.0.1:9411/api/v2/spans}" TRACING_ENABLED=false
 
 npx tsc -p tsconfig.bench.json
 node dist/bench/run.js "$@"

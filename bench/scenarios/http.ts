@@ -160,3 +160,64 @@ export const endToEnd = async (context: BenchContext, pool: Pool): Promise<Figur
     for (const a of apps.reverse()) await a.stop();
   }
 };
+
+/** What each run of the observability scenario turns on. */
+const INSTRUMENTATION = {
+  'none': { TRACING_ENABLED: 'false', METRICS_ENABLED: 'false' },
+  'metrics': { TRACING_ENABLED: 'false', METRICS_ENABLED: 'true' },
+  'tracing + metrics': { TRACING_ENABLED: 'true', METRICS_ENABLED: 'true' },
+} as const;
+type Instrumentation = keyof typeof INSTRUMENTATION;
+
+/**
+ * Scenario: what tracing and metrics cost on the HTTP append. The same deposits as `http-append`,
+ * against command-api with neither, with metrics only, and with both (every trace sampled and
+ * exported to the local Zipkin, as `npm start` runs it). The runs alternate, twice over, so a
+ * slow spell of the machine falls on all of them; each figure is the mean of its two runs. The
+ * throughput is unthrottled at 32 connections; the latency is the p50 at a steady 300/s.
+ */
+export const observabilityCost = async (context: BenchContext, pool: Pool): Promise<Figure[]> => {
+  const accounts = await openAccounts(pool, 2_000);
+  const seconds = context.quick ? 5 : 15;
+  const path = (): string => `/accounts/${accounts[Math.floor(Math.random() * accounts.length)]}/deposits`;
+  const url = baseUrl('command-api', PORTS);
+  const runs: Record<Instrumentation, { perSecond: number; p50: number }[]> = { none: [], metrics: [], 'tracing + metrics': [] };
+  for (let round = 0; round < 2; round++) {
+    for (const kind of Object.keys(INSTRUMENTATION) as Instrumentation[]) {
+      const commandApi = app('command-api', { RELAY_ENABLED: 'false', ...INSTRUMENTATION[kind] });
+      await commandApi.start();
+      try {
+        await post(url, path, DEPOSIT, { rate: null, seconds: 3, connections: CONNECTIONS, headers: await bearer('alice') });
+        const unthrottled = await post(url, path, DEPOSIT, { rate: null, seconds, connections: CONNECTIONS, headers: await bearer('alice') });
+        const steady = await post(url, path, DEPOSIT, { rate: 300, seconds: context.quick ? 4 : 10, connections: CONNECTIONS, headers: await bearer('alice') });
+        if (unthrottled.failed || steady.failed) throw new Error(`${kind}: ${unthrottled.failed + steady.failed} requests failed`);
+        runs[kind].push({ perSecond: unthrottled.perSecond, p50: steady.p50 });
+        context.log(`${kind}, round ${round + 1}: ${Math.round(unthrottled.perSecond)}/s unthrottled; at 300/s p50 ${steady.p50.toFixed(2)} ms, p99 ${steady.p99.toFixed(1)} ms`);
+      } finally {
+        await commandApi.stop();
+      }
+    }
+  }
+  const mean = (kind: Instrumentation, key: 'perSecond' | 'p50'): number => runs[kind].reduce((sum, r) => sum + r[key], 0) / runs[kind].length;
+  const none = { name: 'neither tracing nor metrics', value: mean('none', 'perSecond') };
+  const figures: Figure[] = (['metrics', 'tracing + metrics'] as const).map((kind) => ({
+    scenario: 'observability cost',
+    case: `deposits over HTTP with ${kind}, unthrottled, ${CONNECTIONS} connections`,
+    metric: 'throughput',
+    value: mean(kind, 'perSecond'),
+    unit: '/s',
+    baseline: none,
+    target: { on: 'ratio' as const, atLeast: 0.9 },
+    details: { runs: runs[kind], baselineRuns: runs.none },
+  }));
+  figures.push({
+    scenario: 'observability cost',
+    case: 'deposits over HTTP with tracing + metrics, p50 at 300/s',
+    metric: 'p50 latency',
+    value: mean('tracing + metrics', 'p50'),
+    unit: 'ms',
+    baseline: { name: 'neither tracing nor metrics', value: mean('none', 'p50') },
+    details: { metricsOnlyP50: mean('metrics', 'p50') },
+  });
+  return figures;
+};

@@ -7,6 +7,7 @@ import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-s
 import type { Pool } from '#infra/postgres/pool';
 import { PROJECTIONS } from '../../apps/projector/src/projections/registry.js';
 import { rebuildProjection } from '../../apps/projector/src/rebuild/rebuild.js';
+import { rebuildAll } from '../../apps/projector/src/rebuild/rebuild-all.js';
 import { createIndex } from '../../apps/projector/src/search/order-search.index.js';
 import { rebuildOrderSearch } from '../../apps/projector/src/search/order-search.rebuild.js';
 import type { Figure } from '../lib/report.js';
@@ -86,6 +87,8 @@ export const rebuild = async (context: BenchContext, pool: Pool): Promise<Figure
   const store = new PostgresEventStore(pool);
   const figures: Figure[] = [];
   const peaks: { name: string; peakMb: number }[] = [];
+  /** Seconds each rebuild of one read model took, for the one cut-over's baseline. */
+  let separateSeconds = 0;
   const readSeconds = await cursorRead(pool);
   context.log(`cursor read: ${Math.round(count / readSeconds)} events/s`);
 
@@ -93,6 +96,7 @@ export const rebuild = async (context: BenchContext, pool: Pool): Promise<Figure
     const start = process.hrtime.bigint();
     const { result, peakMb } = await peakRss(() => rebuildProjection(projection, { pool, store }));
     const seconds = secondsSince(start);
+    separateSeconds += seconds;
     peaks.push({ name: projection.name, peakMb });
     const copySeconds = await copyWrite(pool, projection.tables);
     const bound = count / (readSeconds + copySeconds);
@@ -115,6 +119,7 @@ export const rebuild = async (context: BenchContext, pool: Pool): Promise<Figure
     const start = process.hrtime.bigint();
     const { result, peakMb } = await peakRss(() => rebuildOrderSearch(es, alias, { pool, store }));
     const seconds = secondsSince(start);
+    separateSeconds += seconds;
     peaks.push({ name: 'order-search', peakMb });
     // The baseline's documents: the rebuilt index's, read out before its clock starts.
     const docs: { id: string; source: unknown }[] = [];
@@ -147,6 +152,25 @@ export const rebuild = async (context: BenchContext, pool: Pool): Promise<Figure
       baseline: { name: 'raw bulk of the documents', value: count / rawSeconds },
       target: { on: 'ratio', atLeast: 0.8 },
       details: { events: count, documents: docs.length, seconds, rawSeconds, applied: result.applied },
+    });
+
+    // `projections rebuild --all`: one read of the log for every read model and one cut-over,
+    // against the same read models rebuilt one after the other above.
+    const allStart = process.hrtime.bigint();
+    const all = await peakRss(() => rebuildAll(es, alias, { pool, store }));
+    const allSeconds = secondsSince(allStart);
+    peaks.push({ name: 'all read models', peakMb: all.peakMb });
+    await es.indices.delete({ index: all.result.index });
+    context.log(`all read models, one cut-over: ${Math.round(count / allSeconds)} events/s; one after the other ${Math.round(count / separateSeconds)} events/s`);
+    figures.push({
+      scenario: 'rebuild',
+      case: `all read models, one cut-over, ${count.toLocaleString('en-US')} events`,
+      metric: 'events/s',
+      value: count / allSeconds,
+      unit: '/s',
+      baseline: { name: 'the same rebuilt one at a time', value: count / separateSeconds },
+      target: { on: 'ratio', atLeast: 1 },
+      details: { events: count, seconds: allSeconds, separateSeconds, applied: all.result.applied },
     });
   } finally {
     await es.close();
