@@ -38,22 +38,47 @@ const counted = () => {
 };
 
 describe('StreamWriter with a cache', () => {
-  it('reads only the events after the revision it holds', async () => {
-    const { store, reads } = counted();
+  it('reads a stream once, then decides on the state it cached without reading it again', async () => {
+    const { store, reads, appends } = counted();
     const writer = new StreamWriter({ store, cache: new AggregateCache(10) });
     await writer.submit(counter, 's-1', add(1), options());
     await writer.submit(counter, 's-1', add(2), options());
-    await writer.submit(counter, 's-1', add(3), options());
-    expect(reads).toEqual([0, 1, 2]);
+    expect(await writer.submit(counter, 's-1', add(3), options())).toMatchObject({ revision: 2, appended: 1 });
+    expect(reads).toEqual([0]);
+    expect(appends).toEqual([1, 1, 1]);
   });
 
-  it('folds in what another writer appended before deciding, without a conflict', async () => {
-    const { store } = counted();
+  it('finds its cache stale when the append is refused: reads what another writer appended and decides again at once, not as a lost race', async () => {
+    const { store, reads, appends } = counted();
     const writer = new StreamWriter({ store, cache: new AggregateCache(10) });
     await writer.submit(counter, 's-1', add(4), options());
     await new StreamWriter({ store }).submit(counter, 's-1', add(5), options());
-    await expect(writer.submit(counter, 's-1', add(2), options())).rejects.toThrow('limit');
+    const lost: number[] = [];
+    // On the stale cache 4 + 2 passes; on the stream 9 + 2 does not.
+    await expect(writer.submit(counter, 's-1', add(2), options({ onLostRace: (n) => void lost.push(n) }))).rejects.toThrow('limit');
+    expect(lost).toEqual([]);
     expect(await writer.submit(counter, 's-1', add(1), options())).toMatchObject({ revision: 2, appended: 1 });
+    // The other writer's read, then this one's: from 0, and after its stale revision 0.
+    expect(reads).toEqual([0, 0, 1]);
+    expect(appends).toEqual([1, 1, 1, 1]);
+  });
+
+  it('never answers from the cache alone: a command that needs no append, or is refused, is decided again on the stream', async () => {
+    const { store, reads } = counted();
+    const writer = new StreamWriter({ store, cache: new AggregateCache(10) });
+    await writer.submit(counter, 's-1', add(9), options());
+    await new StreamWriter({ store }).submit(counter, 's-1', add(1), options());
+    // Nothing to append: answered with the stream's revision (1), not the cache's (0).
+    expect(await writer.submit(counter, 's-1', add(0), options())).toMatchObject({ revision: 1, appended: 0 });
+    expect(reads).toEqual([0, 0, 1]);
+  });
+
+  it('reads the stream first for an If-Match the cache does not match (the stream may have reached it elsewhere)', async () => {
+    const { store } = counted();
+    const writer = new StreamWriter({ store, cache: new AggregateCache(10) });
+    await writer.submit(counter, 's-1', add(1), options());
+    await new StreamWriter({ store }).submit(counter, 's-1', add(1), options());
+    expect(await writer.submit(counter, 's-1', add(1), options({ expectedRevision: 1 }))).toMatchObject({ revision: 2, appended: 1 });
   });
 
   it('decides commands that arrive together in turn and appends them together, each with its own answer', async () => {

@@ -29,6 +29,8 @@ interface Round {
   readonly events: NewEvent[];
   /** Commands that wait for the append, with the revision the stream is at after each. */
   readonly waiting: { readonly pending: Pending; readonly revision: number | null; readonly count: number }[];
+  /** Commands answered without an append (refused, nothing to do, answered before), not yet told. */
+  readonly settled: (() => void)[];
 }
 
 const jitter = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
@@ -36,32 +38,35 @@ const jitter = (attempt: number): Promise<void> => new Promise((resolve) => setT
 const eventIdOf = (pending: Pending, index: number): string => (pending.ids[index] ??= pending.options.newEventId(index));
 
 /**
- * Decides the batch's commands in turn, each on the state the ones before it left, and settles
- * those that need no append. A command that is refused (a domain error, a stale If-Match) fails
- * alone; the others go on from the state before it.
+ * Decides the batch's commands in turn, each on the state the ones before it left, and answers
+ * (in `settled`, for the caller to tell) those that need no append. A command that is refused (a
+ * domain error, a stale If-Match) fails alone; the others go on from the state before it.
  */
 const decideInTurn = (streamId: string, decider: AnyDecider, loaded: Loaded<unknown>, batch: readonly Pending[]): Round => {
   let { state, revision } = loaded;
   const events: NewEvent[] = [];
   const waiting: Round['waiting'] = [];
+  const settled: Round['settled'] = [];
+  const resolve = (pending: Pending, result: CommandResult): number => settled.push(() => pending.resolve(result));
+  const reject = (pending: Pending, error: unknown): number => settled.push(() => pending.reject(error));
   for (const pending of batch) {
     // An earlier attempt whose append committed although it was reported as failed: its events are the answer.
     const mine = pending.ids.length ? loaded.read.filter((e) => pending.ids.includes(e.eventId)) : [];
-    if (mine.length) pending.resolve(resultAt(streamId, mine.at(-1), mine.length));
-    else if (pending.failure) pending.reject(pending.failure);
-    else if (pending.answered) pending.resolve(pending.answered);
+    if (mine.length) resolve(pending, resultAt(streamId, mine.at(-1), mine.length));
+    else if (pending.failure) reject(pending, pending.failure);
+    else if (pending.answered) resolve(pending, pending.answered);
     else if (pending.options.expectedRevision !== undefined && pending.options.expectedRevision !== revision) {
-      pending.reject(new WrongExpectedRevisionError(streamId, pending.options.expectedRevision, revision));
+      reject(pending, new WrongExpectedRevisionError(streamId, pending.options.expectedRevision, revision));
     } else {
       let decided: DomainEvent[];
       try {
         decided = decider.decide(pending.command, state);
       } catch (error) {
-        pending.reject(error);
+        reject(pending, error);
         continue;
       }
       if (!decided.length && revision === loaded.revision) {
-        pending.resolve({ streamId, revision, position: loaded.position, appended: 0 });
+        resolve(pending, { streamId, revision, position: loaded.position, appended: 0 });
         continue;
       }
       decided.forEach((event, i) => {
@@ -73,7 +78,7 @@ const decideInTurn = (streamId: string, decider: AnyDecider, loaded: Loaded<unkn
       waiting.push({ pending, revision, count: decided.length });
     }
   }
-  return { state, events, waiting };
+  return { state, events, waiting, settled };
 };
 
 /** Finds the commands whose idempotency key the stream already answered (see `handledBefore`). */
@@ -116,14 +121,41 @@ const lostRace = async (batch: readonly Pending[], conflict: WrongExpectedRevisi
   if (again) await (again.options.backoff ?? jitter)(again.attempt - 1);
 };
 
-/** Decides a batch of one stream's commands in turn and appends their events together, at the revision loaded. */
+/**
+ * The state this process cached for the stream, taken as it is, without reading the stream: the
+ * append at its revision fails if another process has moved the stream on since. Not for a batch
+ * with an If-Match the cache does not match (the stream may have reached it elsewhere).
+ */
+const cachedAsIs = (source: AggregateSource, decider: AnyDecider, streamId: string, batch: readonly Pending[]): Loaded<unknown> | undefined => {
+  const cached = source.cache?.get<unknown>(decider, streamId);
+  if (!cached || batch.some((p) => p.options.expectedRevision !== undefined && p.options.expectedRevision !== cached.revision)) return undefined;
+  return { ...cached, read: [] };
+};
+
+/**
+ * Decides a batch of one stream's commands in turn and appends their events together, at the
+ * revision loaded.
+ *
+ * A stream this process has cached is decided on the cache without reading the stream first (one
+ * query less per command). That is safe for what it appends: the append is conditional on the
+ * cached revision. It is not for what it answers without an append (a refusal on a stale balance,
+ * say), so a round on the cache that answers any command so is done again on the stream read;
+ * and an append refused because the cache was stale is decided again on what came after it, at
+ * once (not a lost race: nothing was decided on the new state yet).
+ */
 const writeBatch = async (source: AggregateSource, decider: AnyDecider, streamId: string, batch: readonly Pending[]): Promise<void> => {
   const { codec } = batch[0]!.options;
   let todo = batch;
   let from: Folded<unknown> | undefined;
   for (let first = true; todo.length; first = false) {
-    const [loaded] = await Promise.all([loadAggregate(source, decider, codec, streamId, from), first ? lookUpKeys(source.store, streamId, todo) : undefined]);
+    const asIs = first ? cachedAsIs(source, decider, streamId, todo) : undefined;
+    const [loaded] = await Promise.all([asIs ?? loadAggregate(source, decider, codec, streamId, from), first ? lookUpKeys(source.store, streamId, todo) : undefined]);
     const round = decideInTurn(streamId, decider, loaded, todo);
+    if (asIs && round.settled.length) {
+      from = asIs;
+      continue;
+    }
+    for (const settle of round.settled) settle();
     if (!round.events.length) return;
     try {
       const appended = await source.store.append(streamId, round.events, loaded.revision ?? 'no_stream');
@@ -134,7 +166,7 @@ const writeBatch = async (source: AggregateSource, decider: AnyDecider, streamId
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
       todo = round.waiting.map((w) => w.pending);
-      await lostRace(todo, error);
+      if (!asIs) await lostRace(todo, error);
       // Another writer moved the stream on: the state loaded is still a correct prefix of it, so
       // the next round reads only what came after it (our own events too, should they be there).
       from = loaded;
