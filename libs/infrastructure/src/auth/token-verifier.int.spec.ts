@@ -121,6 +121,34 @@ describe('TokenVerifier (a JWKS served over HTTP)', () => {
     expect(jwksFetches).toBe(2);
   });
 
+  it('takes a token it verified as verified again until it expires, and refuses it from then on', async () => {
+    const key = await keyPair('k-short');
+    published = [key.jwk];
+    const v = verifier();
+    const token = await sign(key, {}, { exp: Math.floor(Date.now() / 1000) + 2 });
+    await expect(v.verify(token)).resolves.toMatchObject({ subject: 'subject-1' });
+    // Its key withdrawn and the set fetched again: the token verified a moment ago is still taken.
+    const other = await keyPair('k-other');
+    published = [other.jwk];
+    await new Promise((done) => setTimeout(done, COOLDOWN_MS + 50));
+    await v.verify(await sign(other));
+    await expect(v.verify(token)).resolves.toMatchObject({ subject: 'subject-1' });
+    // Never past its expiry.
+    await new Promise((done) => setTimeout(done, 2_100));
+    await expect(v.verify(token)).rejects.toThrow(InvalidTokenError);
+  });
+
+  it('does not take a token that differs from one it verified, however little', async () => {
+    const key = await keyPair('k-same');
+    published = [key.jwk];
+    const v = verifier();
+    const token = await sign(key);
+    await v.verify(token);
+    const [header, payload, signature] = token.split('.');
+    const forged = { ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), sub: 'somebody-else' };
+    await expect(v.verify(`${header}.${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${signature}`)).rejects.toThrow(InvalidTokenError);
+  });
+
   it('says the provider is unavailable (not that the token is bad) when its keys cannot be fetched', async () => {
     const key = await keyPair('k1');
     published = [key.jwk];

@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { Config } from '../config/config.js';
 import { ROLES, type Principal, type Role } from './principal.js';
 
@@ -8,6 +9,15 @@ const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256
 const JWKS_MAX_AGE_MS = 10 * 60_000;
 const JWKS_COOLDOWN_MS = 5_000;
 const PROVIDER_TIMEOUT_MS = 5_000;
+/**
+ * A token verified once is taken as verified again, without its signature checked anew, for at
+ * most this long and never past its expiry. A client sends the same token with every request
+ * until it nears expiry, and the signature check was the largest CPU cost of a command. A key the
+ * provider withdraws is still trusted for as long anyway (the cached key set), so this widens no
+ * window.
+ */
+const VERIFIED_FOR_MS = 60_000;
+const VERIFIED_TOKENS = 10_000;
 
 /** The token is not acceptable: the caller gets 401 and this reason. */
 export class InvalidTokenError extends Error {
@@ -66,6 +76,7 @@ export const discover = async (issuer: string, field: 'jwks_uri' | 'token_endpoi
  */
 export class TokenVerifier {
   private keys: Promise<ReturnType<typeof createRemoteJWKSet>> | null = null;
+  private readonly verified = new LRUCache<string, Principal>({ max: VERIFIED_TOKENS });
 
   constructor(
     private readonly oidc: Config['oidc'],
@@ -73,6 +84,8 @@ export class TokenVerifier {
   ) {}
 
   async verify(token: string): Promise<Principal> {
+    const known = this.verified.get(token);
+    if (known) return known;
     const keys = await this.keySet();
     try {
       const { payload } = await jwtVerify(token, keys, {
@@ -82,7 +95,10 @@ export class TokenVerifier {
         clockTolerance: this.oidc.clockToleranceS,
         requiredClaims: ['exp', 'sub'],
       });
-      return principalFrom(payload);
+      const principal = principalFrom(payload);
+      const ttl = Math.min(VERIFIED_FOR_MS, payload.exp! * 1000 - Date.now());
+      if (ttl >= 1) this.verified.set(token, principal, { ttl: Math.floor(ttl) });
+      return principal;
     } catch (error) {
       throw this.classify(error);
     }
