@@ -3,7 +3,7 @@ import { config } from './lib/config.js';
 import type { Pool } from '#infra/postgres/pool';
 import { resetDatabase } from './lib/database.js';
 import { judge, machine, table, type Figure } from './lib/report.js';
-import { endToEnd, httpAppend, observabilityCost } from './scenarios/http.js';
+import { endToEnd, httpAppend, httpBreakdown, observabilityCost } from './scenarios/http.js';
 import { rebuild } from './scenarios/rebuild.js';
 import { relay } from './scenarios/relay.js';
 import { storeAppend, type BenchContext } from './scenarios/store-append.js';
@@ -18,6 +18,7 @@ const SCENARIOS: Record<string, (context: BenchContext, pool: Pool) => Promise<F
   'long-streams': longStreams,
   'busy-stream': busyStream,
   'observability-cost': observabilityCost,
+  'http-breakdown': httpBreakdown,
 };
 
 const usage = `npm run bench [-- --quick] [-- --only ${Object.keys(SCENARIOS).join(',')}]`;

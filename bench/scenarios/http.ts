@@ -6,6 +6,7 @@ import { createRawEventsTable } from '../lib/database.js';
 import { deleteTopics } from '../lib/kafka.js';
 import { post, type StepResult } from '../lib/load.js';
 import type { Figure } from '../lib/report.js';
+import { zipkinEndpoint } from '../lib/config.js';
 import { percentile, sleep } from '../lib/stats.js';
 import { storeGenerated, type GeneratedEvent } from '../lib/workload.js';
 import { rawInsertRun, type BenchContext } from './store-append.js';
@@ -220,4 +221,63 @@ export const observabilityCost = async (context: BenchContext, pool: Pool): Prom
     details: { metricsOnlyP50: mean('metrics', 'p50') },
   });
   return figures;
+};
+
+interface ZipkinSpan { readonly id: string; readonly parentId?: string; readonly name: string; readonly kind?: string; readonly timestamp: number; readonly duration: number }
+
+/**
+ * Scenario: where the milliseconds of one deposit go, from its spans. Deposits are sent one at a
+ * time (no queueing: each figure is the work itself) to command-api with tracing on, each with a
+ * trace id of its own; their traces are then read back from the local Zipkin. Figures are
+ * medians per request: the client's round trip, the server span, the time before the handler
+ * (authentication, rate limit, body parsing, validation), the handler and what it spends reading
+ * the stream, deciding and appending, and the time after it (serialising the answer).
+ */
+export const httpBreakdown = async (context: BenchContext, pool: Pool): Promise<Figure[]> => {
+  const accounts = await openAccounts(pool, 50);
+  if (!zipkinEndpoint) throw new Error('OTEL_EXPORTER_ZIPKIN_ENDPOINT is not set (scripts/bench.sh sets it)');
+  const zipkin = new URL(zipkinEndpoint).origin;
+  const commandApi = app('command-api', { RELAY_ENABLED: 'false', TRACING_ENABLED: 'true' });
+  await commandApi.start();
+  const sent: { traceId: string; ms: number }[] = [];
+  const count = context.quick ? 200 : 1_000;
+  try {
+    const url = baseUrl('command-api', PORTS);
+    for (let i = 0; i < count + 50; i++) {
+      const traceId = randomUUID().replaceAll('-', '');
+      const started = performance.now();
+      const response = await fetch(`${url}/accounts/${accounts[i % accounts.length]}/deposits`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-${randomUUID().replaceAll('-', '').slice(0, 16)}-01`, ...(await bearer('alice')) },
+        body: DEPOSIT,
+      });
+      await response.arrayBuffer();
+      if (response.status !== 201) throw new Error(`a deposit answered ${response.status}`);
+      if (i >= 50) sent.push({ traceId, ms: performance.now() - started }); // the first 50 warm up
+      await sleep(5);
+    }
+  } finally {
+    await commandApi.stop(); // its exporter sends what it still holds as it stops
+  }
+  const stages = new Map<string, number[]>();
+  const add = (stage: string, ms: number): void => void (stages.get(stage) ?? stages.set(stage, []).get(stage)!).push(ms);
+  for (const { traceId, ms } of sent) {
+    const spans = (await (await fetch(`${zipkin}/api/v2/trace/${traceId}`)).json()) as ZipkinSpan[];
+    const server = spans.find((s) => s.kind === 'SERVER');
+    const handler = spans.find((s) => s.parentId === server?.id);
+    if (!server || !handler) continue;
+    add('client round trip', ms);
+    add('server span', server.duration / 1000);
+    add('before the handler: authentication, rate limit, body, validation', (handler.timestamp - server.timestamp) / 1000);
+    add('handler', handler.duration / 1000);
+    for (const span of spans) if (span.parentId && span !== handler && span.kind !== 'SERVER') add(`  ${span.kind === 'CLIENT' ? 'query' : 'span'} ${span.name}`, span.duration / 1000);
+    add('after the handler: the answer written', (server.timestamp + server.duration - handler.timestamp - handler.duration) / 1000);
+  }
+  const traced = stages.get('server span')?.length ?? 0;
+  context.log(`${traced} of ${sent.length} deposits traced`);
+  return [...stages].map(([stage, values]) => {
+    const perRequest = values.length / Math.max(traced, 1);
+    context.log(`${percentile(values, 50).toFixed(2).padStart(7)} ms  ${stage}${perRequest > 1.05 ? ` (×${perRequest.toFixed(1)} per request)` : ''}`);
+    return { scenario: 'http breakdown', case: `deposit, one at a time: ${stage.trim()}`, metric: 'p50', value: percentile(values, 50), unit: 'ms', details: { samples: values.length, perRequest } };
+  });
 };
