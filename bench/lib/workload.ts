@@ -157,10 +157,6 @@ export const storeGenerated = async (pool: Pool, events: Iterable<GeneratedEvent
       if (chunk.length >= perTransaction) await flush();
     }
     await flush();
-    await client.query(
-      `INSERT INTO streams (stream_id, revision) SELECT stream_id, max(stream_revision) FROM events GROUP BY stream_id
-       ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision`,
-    );
     await client.query('ANALYZE events');
     return stored;
   } finally {

@@ -7,6 +7,7 @@ import { groupCommit } from './006-group-commit.js';
 import { parkedStreams } from './007-parked-streams.js';
 import { owners } from './008-owners.js';
 import { aggregateSnapshots } from './009-aggregate-snapshots.js';
+import { revisionsFromEvents } from './010-revisions-from-events.js';
 
 export interface Migration {
   readonly id: string;
@@ -14,4 +15,4 @@ export interface Migration {
 }
 
 /** In order of application; never edit one that has shipped, add the next. */
-export const MIGRATIONS: readonly Migration[] = [eventStore, readModels, relayCheckpoints, idempotencyKeys, paymentSaga, groupCommit, parkedStreams, owners, aggregateSnapshots];
+export const MIGRATIONS: readonly Migration[] = [eventStore, readModels, relayCheckpoints, idempotencyKeys, paymentSaga, groupCommit, parkedStreams, owners, aggregateSnapshots, revisionsFromEvents];
