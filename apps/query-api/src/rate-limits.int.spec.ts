@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import type { Config } from '#infra/config/config';
+import { createElasticsearch } from '#infra/elasticsearch/elasticsearch';
+import { deleteIndices } from '#infra/testing/elasticsearch-cleanup';
 import { testConfig } from '#infra/testing/test-config';
+import { ensureOrderSearchIndex } from '../../projector/src/search/order-search.index.js';
 import { bootstrap } from './main.js';
 import { bearer } from '../../../test/support/tokens.js';
 
@@ -99,11 +102,19 @@ describe('rate limits, security headers and CORS on query-api (real Redis)', () 
     const READS = 4;
     const SEARCHES = 2;
     let base: string;
+    // A search index of its own: the searches counted must find an index to answer from.
+    const alias = `it-rate-limits-${randomUUID().slice(0, 8)}`;
+    const es = createElasticsearch(testConfig().elasticsearchUrl);
     beforeAll(async () => {
+      await ensureOrderSearchIndex(es, alias);
       const rateLimits = { keyPrefix: `test-${randomUUID()}:`, windowMs: WINDOW_MS, commands: 0, reads: READS, searches: SEARCHES, consistencyWaits: 1, anonymous: 0 };
-      const app = await bootstrap(testConfig({ queryApiPort: 0, rateLimits }));
+      const app = await bootstrap(testConfig({ queryApiPort: 0, rateLimits, orderSearchAlias: alias }));
       apps.push(app);
       base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    });
+    afterAll(async () => {
+      await deleteIndices(es, `${alias}-*`);
+      await es.close();
     });
     const waitOut = (reply: Reply) => new Promise((done) => setTimeout(done, Number(reply.headers.get('retry-after')) * 1000 + 100));
 
