@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { decodeJwt } from 'jose';
 import { baseUrl, waitUntil, type AppName } from './support/apps.js';
 import { Stack } from './support/stack.js';
-import { accessToken, newCustomer, serviceToken, subjectOf, type TestUser } from './support/tokens.js';
+import { accessToken, newCustomer, newUser, publishedKey, serviceToken, subjectOf, unpublishedKey, type TestSigningKey, type TestUser } from './support/tokens.js';
 
 /**
  * Who may do what, route by route, with tokens from the local Keycloak: the owner (a customer),
- * another customer, an operator, the payment service, no token, and a forged token (the owner's,
- * with its payload changed). Every cell is the status that caller must get. What a caller may not
- * see answers as if it did not exist (404), so ids cannot be probed; what a role may never do is a
- * 403; no or a bad token is a 401.
+ * another customer, an operator, the payment service, a user of the realm with none of the roles
+ * the apps know, no token, and a forged token (the owner's, with its payload changed). Every cell
+ * is the status that caller must get. What a caller may not see answers as if it did not exist
+ * (404), so ids cannot be probed; what a role may never do is a 403; no or a bad token is a 401.
  */
-type Caller = 'owner' | 'other' | 'operator' | 'service' | 'anonymous' | 'forged';
-const CALLERS: readonly Caller[] = ['owner', 'other', 'operator', 'service', 'anonymous', 'forged'];
+type Caller = 'owner' | 'other' | 'operator' | 'service' | 'roleless' | 'anonymous' | 'forged';
+const CALLERS: readonly Caller[] = ['owner', 'other', 'operator', 'service', 'roleless', 'anonymous', 'forged'];
 
 interface Reply {
   status: number;
@@ -23,6 +24,7 @@ describe('authorization: every route × role × owner or not', () => {
   const stack = new Stack();
   let owner: TestUser;
   let other: TestUser;
+  let roleless: TestUser;
   let ownerId: string;
   let accountId: string;
   let paidOrderId: string;
@@ -39,12 +41,13 @@ describe('authorization: every route × role × owner or not', () => {
       case 'other': return accessToken(other);
       case 'operator': return accessToken('oscar');
       case 'service': return serviceToken();
+      case 'roleless': return accessToken(roleless);
       case 'anonymous': return null;
       case 'forged': return forge();
     }
   };
-  const call = async (caller: Caller, app: AppName, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Reply> => {
-    const token = await tokenOf(caller);
+  const call = async (caller: Caller | { token: string }, app: AppName, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Reply> => {
+    const token = typeof caller === 'string' ? await tokenOf(caller) : caller.token;
     const response = await fetch(`${baseUrl(app)}${path}`, {
       method,
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -52,8 +55,8 @@ describe('authorization: every route × role × owner or not', () => {
     });
     return { status: response.status, body: (await response.json().catch(() => ({}))) as Record<string, unknown>, wwwAuthenticate: response.headers.get('www-authenticate') };
   };
-  const post = (caller: Caller, path: string, body: unknown = {}): Promise<Reply> => call(caller, 'command-api', 'POST', path, body);
-  const get = (caller: Caller, path: string): Promise<Reply> => call(caller, 'query-api', 'GET', path);
+  const post = (caller: Caller | { token: string }, path: string, body: unknown = {}): Promise<Reply> => call(caller, 'command-api', 'POST', path, body);
+  const get = (caller: Caller | { token: string }, path: string): Promise<Reply> => call(caller, 'query-api', 'GET', path);
 
   const openAccount = async (balance: number): Promise<string> => {
     const id = (await post('owner', '/accounts', { ownerName: 'Owner', currency: 'EUR' })).body['accountId'] as string;
@@ -68,7 +71,7 @@ describe('authorization: every route × role × owner or not', () => {
   const projected = async (path: string): Promise<void> => waitUntil(async () => (await get('owner', path)).status === 200, 30_000, `${path} to be projected`);
 
   beforeAll(async () => {
-    [owner, other] = await Promise.all([newCustomer('owner'), newCustomer('other')]);
+    [owner, other, roleless] = await Promise.all([newCustomer('owner'), newCustomer('other'), newUser('roleless', null)]);
     ownerId = await subjectOf(owner);
     await stack.start();
     accountId = await openAccount(100_000);
@@ -84,7 +87,14 @@ describe('authorization: every route × role × owner or not', () => {
     for (const caller of CALLERS) result[caller] = (await request(caller)).status;
     return result;
   };
-  const row = (owner: number, other: number, operator: number, service: number): Record<Caller, number> => ({ owner, other, operator, service, anonymous: 401, forged: 401 });
+  /** A token with none of the known roles is refused like a role that may not (403), whatever the target. */
+  const row = (owner: number, other: number, operator: number, service: number): Record<Caller, number> => ({ owner, other, operator, service, roleless: 403, anonymous: 401, forged: 401 });
+
+  it("the role-less caller's token is the realm's own, naming none of the roles the apps know", async () => {
+    const claims = decodeJwt(await accessToken(roleless)) as { iss?: string; realm_access?: { roles?: string[] } };
+    expect(claims.iss).toBe(decodeJwt(await accessToken(owner)).iss);
+    expect(claims.realm_access?.roles?.filter((role) => ['customer', 'operator', 'payment-service'].includes(role)) ?? []).toEqual([]);
+  });
 
   describe('command-api', () => {
     it('POST /accounts: customers open their own; operators and the payment service may not', async () => {
@@ -133,6 +143,55 @@ describe('authorization: every route × role × owner or not', () => {
 
     it('health answers without a token', async () => {
       for (const app of ['command-api', 'query-api', 'projector'] as const) expect((await fetch(`${baseUrl(app)}/health`)).status).toBe(200);
+    });
+  });
+
+  describe.each(['command-api', 'query-api'] as const)('%s: public routes', (app) => {
+    it.each(['/metrics', '/health/live', '/health/ready'])('GET %s answers 200 without a token', async (path) => {
+      const response = await fetch(`${baseUrl(app)}${path}`);
+      expect({ status: response.status, challenge: response.headers.get('www-authenticate') }).toEqual({ status: 200, challenge: null });
+    });
+  });
+
+  /**
+   * Tokens a provider never issues, made by the test: signed with a key of its own that the realm
+   * publishes (but never signs with), so each is refused for what it claims and not for its key;
+   * and one signed with a key nobody publishes. Each on a command and on a read route.
+   */
+  describe('refused tokens over HTTP', () => {
+    let key: TestSigningKey;
+    /** The claims of a real token of the owner's, with some changed. */
+    const claims = async (changes: Record<string, unknown>): Promise<Record<string, unknown>> => {
+      const real = decodeJwt(await accessToken(owner));
+      return { ...real, ...changes };
+    };
+    const expired = async (): Promise<string> => key.sign(await claims({ iat: Math.floor(Date.now() / 1000) - 600, exp: Math.floor(Date.now() / 1000) - 300 }));
+    const routes = [
+      ['command-api', (token: string) => post({ token }, '/accounts', { ownerName: 'X', currency: 'EUR' })],
+      ['query-api', (token: string) => get({ token }, `/accounts/${accountId}`)],
+    ] as const;
+
+    beforeAll(async () => {
+      key = await publishedKey();
+      // Each app fetches the realm's keys again when a token names a key id it has not seen, at most every 5 s.
+      for (const [app, send] of routes) {
+        const knowsKey = async (): Promise<boolean> => !/does not publish/.test((await send(await expired())).wwwAuthenticate ?? '');
+        await waitUntil(knowsKey, 30_000, `${app} to know the new key`);
+      }
+    }, 60_000);
+    afterAll(() => key?.remove());
+
+    it.each([
+      ['expired', () => expired(), 'the token has expired'],
+      ['from another issuer', async () => key.sign(await claims({ iss: 'http://127.0.0.1:8180/realms/other' })), "the token's iss claim is not acceptable"],
+      ['for another audience', async () => key.sign(await claims({ aud: 'another-api' })), "the token's aud claim is not acceptable"],
+      ['signed with a key the realm does not publish', async () => unpublishedKey().sign(await claims({})), 'the token is signed with a key the issuer does not publish'],
+    ])('a token %s: 401 with WWW-Authenticate naming why, on a command and on a read', async (_case, token, reason) => {
+      for (const [app, send] of routes) {
+        const reply = await send(await token());
+        expect({ app, status: reply.status, challenge: reply.wwwAuthenticate, error: reply.body['error'] })
+          .toEqual({ app, status: 401, challenge: `Bearer realm="ledger", error="invalid_token", error_description="${reason.replace(/"/g, '')}"`, error: 'invalid_token' });
+      }
     });
   });
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { deadLetterTopic, eventTopics } from '#events';
 import { loadConfig, type Config } from '#infra/config/config';
@@ -36,6 +36,28 @@ const healthRoutes = (() => {
   const ready = [.../@Get\(\[([^\]]+)\]\)\s*async health\(/.exec(text)![1]!.matchAll(/'([^']*)'/g)].map((m) => route(m[1]!));
   return { live: route(live), ready };
 })();
+
+/** The paths an app's controllers serve (`:id` and the like as `x`), read from their decorators. */
+const controllerRoutes = (app: string): string[] => {
+  const dir = `apps/${app}/src`;
+  const files = readdirSync(fileURLToPath(new URL(`../${dir}`, import.meta.url)), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'));
+  return files.flatMap((file) => {
+    const text = source(`${dir}/${file}`);
+    const controller = /@Controller\((?:'([^']*)')?\)/.exec(text);
+    if (!controller) return [];
+    return [...text.matchAll(/@(?:Get|Post|Put|Patch|Delete)\((?:'([^']*)')?\)/g)].map((m) =>
+      `/${[controller[1], m[1]].filter(Boolean).join('/')}`.replace(/:\w+/g, 'x'));
+  });
+};
+
+/** Whether an Ingress path serves a request path, as Kubernetes defines Exact and Prefix (by path element); nothing else is allowed here. */
+const ingressServes = (rule: { path: string; pathType: string }, path: string): boolean => {
+  if (rule.pathType === 'Exact') return path === rule.path;
+  if (rule.pathType !== 'Prefix') throw new Error(`pathType ${rule.pathType} of ${rule.path}: only Exact and Prefix have a defined meaning`);
+  const prefix = rule.path.replace(/\/+$/, '');
+  return path === prefix || path.startsWith(`${prefix}/`);
+};
 
 /**
  * Secrets the overlay does not render: CloudNativePG writes `<cluster>-app` (its `uri` names the
@@ -276,7 +298,20 @@ withKubectl.each(OVERLAYS)('deploy/k8s/overlays/%s', (overlay) => {
         });
       });
     });
-    expect(backends.sort()).toEqual(['command-api', 'ledger-keycloak-service', 'query-api']);
+    expect([...new Set(backends)].sort()).toEqual(['command-api', 'ledger-keycloak-service', 'query-api']);
+  });
+
+  it.each(['command-api', 'query-api'])('routes to %s its API, its description and health, never /metrics, and has it trust the ingress as one proxy', (app) => {
+    const paths: { path: string; pathType: string }[] = find(objects, 'Ingress', 'ledger-api').spec.rules
+      .flatMap((rule: Yaml) => rule.http.paths)
+      .filter((path: Yaml) => path.backend.service.name === app);
+    const served = (path: string): boolean => paths.some((rule) => ingressServes(rule, path));
+    const routes = controllerRoutes(app);
+    expect(routes.length).toBeGreaterThan(2);
+    const wanted = [...routes, '/docs', '/docs/swagger-ui.css', '/docs-json', healthRoutes.live, ...healthRoutes.ready];
+    expect(wanted.filter((path) => !served(path))).toEqual([]);
+    expect(['/metrics', '/metrics/', '/', '/status'].filter(served)).toEqual([]);
+    expect(configOf(objects, overlay, app).trustProxy).toBe(1);
   });
 
   it('has Keycloak issue tokens for the issuer, audience and clients the apps expect', () => {

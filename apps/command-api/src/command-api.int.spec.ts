@@ -10,7 +10,8 @@ import { PaymentSagaRunner } from '../../projector/src/saga/payment-saga.runner.
 import { bootstrap } from './main.js';
 import { testConfig } from '#infra/testing/test-config';
 import { ServiceIdentity } from '#infra/auth/service-identity';
-import { bearer, type DevUser } from '../../../test/support/tokens.js';
+import { decodeJwt } from 'jose';
+import { accessToken, bearer, type DevUser } from '../../../test/support/tokens.js';
 
 interface Reply {
   status: number;
@@ -88,6 +89,28 @@ describe('command-api over HTTP (real PostgreSQL)', () => {
     expect((await ship(orderId)).status).toBe(201);
     const other = await createOrder(accountId);
     expect((await send(`/orders/${other}/cancel`, { reason: 'duplicate' })).body).toMatchObject({ streamId: `order-${other}`, revision: 1 });
+  });
+
+  it("records on each stored event who appended it: the token's subject (sub) and client (azp)", async () => {
+    const callerOf = async (user: DevUser): Promise<{ subject: string; client: unknown }> => {
+      const claims = decodeJwt(await accessToken(user));
+      return { subject: claims.sub!, client: claims['azp'] };
+    };
+    const id = await openAccount('EUR', 100);
+    // An operator may deposit into anyone's account: a second caller on the same stream.
+    expect((await send(`/accounts/${id}/deposits`, { amount: 5, currency: 'EUR' }, {}, undefined, 'oscar')).status).toBe(201);
+    const { rows } = await pool.query<{ type: string; actor: unknown }>(
+      "SELECT type, metadata->'actor' AS actor FROM events WHERE stream_id = $1 ORDER BY stream_revision",
+      [`account-${id}`],
+    );
+    const [alice, oscar] = [await callerOf('alice'), await callerOf('oscar')];
+    expect(alice.subject).not.toBe(oscar.subject);
+    expect(typeof alice.client).toBe('string');
+    expect(rows).toEqual([
+      { type: 'AccountOpened', actor: alice },
+      { type: 'MoneyDeposited', actor: alice },
+      { type: 'MoneyDeposited', actor: oscar },
+    ]);
   });
 
   describe('POST /accounts', () => {

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import type { Config } from '#infra/config/config';
+import { createElasticsearch } from '#infra/elasticsearch/elasticsearch';
+import { deleteIndices } from '#infra/testing/elasticsearch-cleanup';
 import { testConfig } from '#infra/testing/test-config';
+import { ensureOrderSearchIndex } from '../../projector/src/search/order-search.index.js';
 import { bootstrap } from './main.js';
 import { bearer } from '../../../test/support/tokens.js';
 
@@ -99,11 +102,19 @@ describe('rate limits, security headers and CORS on query-api (real Redis)', () 
     const READS = 4;
     const SEARCHES = 2;
     let base: string;
+    // A search index of its own: the searches counted must find an index to answer from.
+    const alias = `it-rate-limits-${randomUUID().slice(0, 8)}`;
+    const es = createElasticsearch(testConfig().elasticsearchUrl);
     beforeAll(async () => {
+      await ensureOrderSearchIndex(es, alias);
       const rateLimits = { keyPrefix: `test-${randomUUID()}:`, windowMs: WINDOW_MS, commands: 0, reads: READS, searches: SEARCHES, consistencyWaits: 1, anonymous: 0 };
-      const app = await bootstrap(testConfig({ queryApiPort: 0, rateLimits }));
+      const app = await bootstrap(testConfig({ queryApiPort: 0, rateLimits, orderSearchAlias: alias }));
       apps.push(app);
       base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    });
+    afterAll(async () => {
+      await deleteIndices(es, `${alias}-*`);
+      await es.close();
     });
     const waitOut = (reply: Reply) => new Promise((done) => setTimeout(done, Number(reply.headers.get('retry-after')) * 1000 + 100));
 
@@ -134,6 +145,56 @@ describe('rate limits, security headers and CORS on query-api (real Redis)', () 
       expect(both.map((r) => r.status).sort()).toEqual([429, 504]);
       expect(both.find((r) => r.status === 429)!.body).toMatchObject({ limit: 'consistencyWaits' });
     }, 30_000);
+  });
+
+  describe('behind a proxy: the address counted is the one TRUST_PROXY lets X-Forwarded-For name', () => {
+    const from = (forwardedFor?: string): RequestInit => ({ headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} });
+    /** Spends the anonymous limit as one caller: every call within it answers 401, the next 429. */
+    const spend = async (base: string, init: RequestInit): Promise<void> => {
+      const within = [];
+      for (let i = 0; i < ANONYMOUS; i++) within.push((await call(`${base}${anOrder()}`, init)).status);
+      expect(within).toEqual(Array(ANONYMOUS).fill(401));
+      expect((await call(`${base}${anOrder()}`, init)).status).toBe(429);
+    };
+
+    it('with TRUST_PROXY=1 (one ingress hop), callers with other forwarded addresses have buckets of their own', async () => {
+      const base = await start({ trustProxy: 1 });
+      await spend(base, from('203.0.113.1'));
+      expect((await call(`${base}${anOrder()}`, from('203.0.113.2'))).status).toBe(401);
+      expect((await call(`${base}${anOrder()}`)).status).toBe(401); // the ingress itself: an address of its own too
+      // The ingress appends the address it saw: what a caller writes before it is not trusted.
+      expect((await call(`${base}${anOrder()}`, from('198.51.100.9, 203.0.113.1'))).status).toBe(429);
+    });
+
+    it('without TRUST_PROXY, X-Forwarded-For is ignored: a spoofed header gets no fresh bucket', async () => {
+      const base = await start();
+      await spend(base, from('203.0.113.1'));
+      const spoofed = await call(`${base}${anOrder()}`, from('203.0.113.2'));
+      expect(spoofed.status).toBe(429);
+      expect(Number(spoofed.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await call(`${base}${anOrder()}`)).status).toBe(429);
+    });
+  });
+
+  it('counts a caller across replicas: two instances on one Redis prefix share the limit', async () => {
+    const READS = 4;
+    // A window long enough that the counts cannot lapse while the test spends them.
+    const rateLimits = { keyPrefix: `test-${randomUUID()}:`, windowMs: 10_000, commands: 0, reads: READS, searches: 0, consistencyWaits: 0, anonymous: 0 };
+    const replicas = [];
+    for (let i = 0; i < 2; i++) {
+      const app = await bootstrap(testConfig({ queryApiPort: 0, rateLimits }));
+      apps.push(app);
+      replicas.push(`http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`);
+    }
+    const alice = { headers: await bearer('alice') };
+    const within = [];
+    for (let i = 0; i < READS; i++) within.push((await call(`${replicas[i % 2]}${anOrder()}`, alice)).status);
+    expect(within).toEqual(Array(READS).fill(404)); // half on each replica, each within the limit on its own
+    for (const replica of replicas) {
+      const beyond = await call(`${replica}${anOrder()}`, alice);
+      expect({ status: beyond.status, limit: beyond.body['limit'] }).toEqual({ status: 429, limit: 'reads' });
+      expect(Number(beyond.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
   });
 
   it('allows exactly the configured origins', async () => {

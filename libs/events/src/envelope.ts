@@ -14,6 +14,15 @@ export interface EventMetadata {
   readonly idempotencyKey?: string;
 }
 
+/**
+ * The metadata a command appends its events with: the actor is always there, as a subject and a
+ * client. The store still takes and returns EventMetadata, whose actor may be missing or a plain
+ * string in events stored before identity.
+ */
+export interface AppendMetadata extends EventMetadata {
+  readonly actor: EventActor;
+}
+
 /** A domain event as the domain sees it: a stable type string and a payload. */
 export interface DomainEvent<TType extends string = string, TData = unknown> {
   readonly type: TType;

@@ -1,11 +1,11 @@
-import type { DomainEvent, EventMetadata } from '#events';
+import type { DomainEvent, EventMetadata, AppendMetadata } from '#events';
 import type { EventCodec } from './event-codec.js';
 import type { EventStore, StoredEvent } from './event-store.port.js';
 
 export interface HandleCommandOptions<E extends DomainEvent> {
   readonly codec: EventCodec<E>;
   /** Stored on every event: actor, correlation, causation, trace, idempotency key. */
-  readonly metadata: EventMetadata;
+  readonly metadata: AppendMetadata;
   /**
    * The id of the n-th new event: random, or derived from a name. Asked once per index for the
    * whole call, so every attempt writes the same ids.

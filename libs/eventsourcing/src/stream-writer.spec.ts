@@ -9,7 +9,7 @@ const add = (n: number): Add => ({ type: 'Add', data: { n }, metadata: { now: '2
 let ids = 0;
 const options = (extra: Partial<HandleCommandOptions<Added>> = {}): HandleCommandOptions<Added> => ({
   codec: { decode: (stored) => ({ type: 'Added', data: stored.data as { n: number } }), schemaVersion: () => 1 },
-  metadata: { correlationId: 'corr', causationId: null },
+  metadata: { correlationId: 'corr', causationId: null, actor: { subject: 'ada', client: 'web' } },
   newEventId: (i) => `event-${++ids}-${i}`,
   backoff: () => Promise.resolve(),
   ...extra,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Actor, DomainCommandMetadata } from '#domain';
-import type { EventMetadata } from '#events';
+import type { AppendMetadata } from '#events';
 import { callerOf } from '#infra/auth/caller.decorator';
 import type { AuthenticatedRequest, Principal } from '#infra/auth/principal';
 
@@ -11,7 +11,7 @@ export interface CommandContext {
   /** Who asks: the deciders' rules are about this actor. */
   readonly actor: Actor;
   /** Stored on every event: the actor (subject and client), correlation, causation, trace, idempotency key. */
-  readonly metadata: EventMetadata;
+  readonly metadata: AppendMetadata;
   /** From If-Match: the command is conditional. */
   readonly expectedRevision?: number;
 }

@@ -1,4 +1,4 @@
-import { accountStreamId, orderStreamId, type EventEnvelope, type EventMetadata, type KnownEvent, type OrderCreated } from '#events';
+import { accountStreamId, orderStreamId, type EventActor, type EventEnvelope, type KnownEvent, type AppendMetadata, type OrderCreated } from '#events';
 import { accountDecider, DomainError, orderDecider, paymentWorkflow, type Actor, type Payment, type PaymentInput, type PaymentSend } from '#domain';
 import type { CommandResult, EventStore, Workflow } from '#eventsourcing';
 import type { Principal } from '#infra/auth/principal';
@@ -38,7 +38,7 @@ export class PaymentSagaRunner {
   ) {}
 
   /** The workflow acting as the payment service, and the actor its events record. */
-  private async acting(): Promise<{ workflow: Workflow<PaymentInput, Payment, PaymentSend>; actor: EventMetadata['actor'] }> {
+  private async acting(): Promise<{ workflow: Workflow<PaymentInput, Payment, PaymentSend>; actor: EventActor }> {
     const { subject, client, roles } = await this.identity.principal();
     const actor: Actor = { subject, roles };
     return { workflow: paymentWorkflow(this.timeoutMs, actor), actor: { subject, client } };
@@ -49,7 +49,7 @@ export class PaymentSagaRunner {
     if (event.type !== 'OrderCreated' && event.type !== 'OrderCancelled') return;
     await this.assertStored(event);
     const acting = await this.acting();
-    const metadata: EventMetadata = { correlationId: event.metadata.correlationId, causationId: event.eventId, actor: acting.actor };
+    const metadata: AppendMetadata = { correlationId: event.metadata.correlationId, causationId: event.eventId, actor: acting.actor };
     const at = this.now().toISOString();
     if (event.type === 'OrderCreated') {
       const order = (event as EventEnvelope<OrderCreated>).data;
@@ -80,7 +80,7 @@ export class PaymentSagaRunner {
     return overdue.length;
   }
 
-  private async run(workflow: Workflow<PaymentInput, Payment, PaymentSend>, orderId: string, first: PaymentInput, metadata: EventMetadata): Promise<void> {
+  private async run(workflow: Workflow<PaymentInput, Payment, PaymentSend>, orderId: string, first: PaymentInput, metadata: AppendMetadata): Promise<void> {
     let state = await this.sagas.load(orderId);
     const inputs = [first];
     for (let input = inputs.shift(); input; input = inputs.shift()) {
@@ -93,7 +93,7 @@ export class PaymentSagaRunner {
   }
 
   /** Sends one command and says how it went, as the workflow's next input. */
-  private async send(orderId: string, send: PaymentSend, metadata: EventMetadata): Promise<PaymentInput> {
+  private async send(orderId: string, send: PaymentSend, metadata: AppendMetadata): Promise<PaymentInput> {
     const options = { metadata, maxAttempts: MAX_ATTEMPTS, newEventId: (i: number) => nameBasedUuid(`ledger:saga:${orderId}:${send.step}:${i}`) };
     const at = this.now().toISOString();
     try {

@@ -47,4 +47,13 @@ describe('configuration', () => {
       /RELAY_MAX_BATCH_BYTES must be an integer from 1024 to 104857600, got "100"[\s\S]*RELAY_STALL_TIMEOUT_MS must be an integer/,
     );
   });
+
+  it('trusts no proxy unless TRUST_PROXY says how many hops, or which addresses', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::/8, 192.168.1.7' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '192.168.1.7']);
+    for (const bad of ['ingress', '10.0.0.0/33', '10.0.0.1/8/8', '99', ' , ']) expect(() => loadConfig({ TRUST_PROXY: bad })).toThrow(/TRUST_PROXY must be/);
+  });
 });

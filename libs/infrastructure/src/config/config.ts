@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * The configuration of every process, parsed once at start from the environment into a frozen,
  * typed object. A missing or bad value stops the process with one message naming every variable
@@ -9,6 +11,8 @@ export type ProjectionName = (typeof PROJECTION_NAMES)[number];
 /** Below Kafka's default `message.max.bytes` (1048588), with room for the request's own framing. */
 export const DEFAULT_RELAY_MAX_BATCH_BYTES = 900_000;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** The address names Express's `trust proxy` knows, besides addresses and subnets. */
+const TRUSTED_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 
 export interface Config {
   readonly appName: string;
@@ -103,6 +107,12 @@ export interface Config {
   };
   /** Origins allowed by CORS; empty: CORS is off. */
   readonly corsOrigins: readonly string[];
+  /**
+   * Express's `trust proxy`: which proxies in front of the HTTP apps may name the client's address
+   * in X-Forwarded-For (the address per-address rate limits count). false: none, the socket's peer
+   * is the client; a number: that many hops; a list: those addresses, subnets or Express's names.
+   */
+  readonly trustProxy: boolean | number | readonly string[];
   /** OpenTelemetry traces, exported to Zipkin; off (nothing loaded) without an endpoint. */
   readonly tracing: {
     /** e.g. http://127.0.0.1:9411/api/v2/spans; null: tracing is off. */
@@ -191,7 +201,29 @@ class Reader {
     }
     return items as T[];
   }
+
+  trustProxy(name: string): boolean | number | string[] {
+    const raw = this.raw(name);
+    if (raw === undefined || ['false', 'off', 'no'].includes(raw.toLowerCase())) return false;
+    if (['true', 'on', 'yes'].includes(raw.toLowerCase())) return true;
+    if (/^\d+$/.test(raw)) return this.int(name, 0, 0, 32);
+    const items = raw.split(',').map((item) => item.trim()).filter(Boolean);
+    const bad = items.filter((item) => !TRUSTED_PROXY_NAMES.includes(item) && !isAddressOrSubnet(item));
+    if (!items.length || bad.length) {
+      this.problems.push(`${name} must be false, true, a hop count, or a comma-separated list of addresses, subnets, ${TRUSTED_PROXY_NAMES.join(', ')}; got "${raw}"`);
+      return false;
+    }
+    return items;
+  }
 }
+
+/** `10.0.0.1`, `10.0.0.0/8`, `fd00::/8`: what Express's `trust proxy` takes as an address or subnet. */
+const isAddressOrSubnet = (item: string): boolean => {
+  const [address = '', bits, ...rest] = item.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+};
 
 const PORT_MAX = 65_535;
 
@@ -263,6 +295,7 @@ export const loadConfig = (env: Environment = process.env): Config => {
       anonymous: read.int('RATE_LIMIT_ANONYMOUS', 100),
     },
     corsOrigins: read.list('CORS_ORIGINS', null, []),
+    trustProxy: read.trustProxy('TRUST_PROXY'),
     tracing: {
       zipkinEndpoint: read.bool('TRACING_ENABLED', true) ? read.optionalUrl('OTEL_EXPORTER_ZIPKIN_ENDPOINT') : null,
       sampleRatio: read.int('TRACING_SAMPLE_PERCENT', 100, 0, 100) / 100,
@@ -286,6 +319,7 @@ export const loadConfig = (env: Environment = process.env): Config => {
     paymentService: Object.freeze(config.paymentService),
     rateLimits: Object.freeze(config.rateLimits),
     corsOrigins: Object.freeze([...config.corsOrigins]),
+    trustProxy: typeof config.trustProxy === 'object' ? Object.freeze([...config.trustProxy]) : config.trustProxy,
     tracing: Object.freeze(config.tracing),
     groupCommit: Object.freeze(config.groupCommit),
     kafkaBrokers: Object.freeze([...config.kafkaBrokers]),

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { Application, NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import type { Config } from '../config/config.js';
 import { API_DOCS_CSP, isApiDocsPage } from '../openapi/docs-page.js';
@@ -17,11 +17,16 @@ const RESPONSE_HEADERS = [
 
 /**
  * Security headers on every answer (helmet; the apps serve JSON, so the content policy allows
- * nothing and no framing, but on Swagger UI's page and assets under /docs), and CORS for exactly
- * `config.corsOrigins`, off when there are none. Call it first, so that refusals (503, 429, 401)
- * carry them too.
+ * nothing and no framing, but on Swagger UI's page and assets under /docs), CORS for exactly
+ * `config.corsOrigins`, off when there are none, and Express's `trust proxy` from
+ * `config.trustProxy`. Call it first, so that refusals (503, 429, 401) carry them too.
  */
-export const secureHttp = (app: INestApplication, config: Pick<Config, 'corsOrigins'>): void => {
+export const secureHttp = (app: INestApplication, config: Pick<Config, 'corsOrigins' | 'trustProxy'>): void => {
+  // request.ip, which the per-address rate limits count, is the socket's peer unless proxies are
+  // trusted: behind an ingress that peer is the ingress, for every caller alike. Trusting more hops
+  // than there are proxies would let a caller pick its own address with X-Forwarded-For.
+  const trust = config.trustProxy;
+  (app.getHttpAdapter().getInstance() as Application).set('trust proxy', typeof trust === 'object' ? [...trust] : trust);
   const json = helmet({ contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
   const docs = helmet({ contentSecurityPolicy: { useDefaults: false, directives: API_DOCS_CSP } });
   app.use((request: Request, response: Response, next: NextFunction) => (isApiDocsPage(request.path) ? docs : json)(request, response, next));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { accountDecider, accountSnapshot, IllegalStateError, type Actor } from '#domain';
-import { accountStreamId, type EventMetadata, type NewEvent } from '#events';
+import { accountStreamId, type NewEvent, type AppendMetadata } from '#events';
 import { WrongExpectedRevisionError, type AppendResult, type ExpectedRevision, type StoredEvent } from '#eventsourcing';
 import { PostgresEventStore } from '../event-store/postgres/postgres-event-store.js';
 import { PostgresSnapshotStore } from '../event-store/postgres/postgres-snapshot-store.js';
@@ -37,7 +37,7 @@ class RecordingStore extends PostgresEventStore {
 }
 
 const ada: Actor = { subject: 'cust-ada', roles: ['customer'] };
-const metadata = (extra: Partial<EventMetadata> = {}): EventMetadata => ({ correlationId: randomUUID(), causationId: null, actor: { subject: ada.subject, client: 'web' }, ...extra });
+const metadata = (extra: Partial<AppendMetadata> = {}): AppendMetadata => ({ correlationId: randomUUID(), causationId: null, actor: { subject: ada.subject, client: 'web' }, ...extra });
 const now = (): string => new Date().toISOString();
 
 const until = async (check: () => Promise<boolean>, what: string): Promise<void> => {
@@ -61,9 +61,9 @@ describe('WritePath on PostgreSQL: cached aggregates, snapshots, busy streams', 
   });
 
   const writePath = (store: RecordingStore, caching: WriteCaching = {}, defaults: WriteDefaults = {}): WritePath => new WritePath(store, defaults, caching);
-  const open = (writes: WritePath, accountId: string, options: { metadata?: EventMetadata } = {}) =>
+  const open = (writes: WritePath, accountId: string, options: { metadata?: AppendMetadata } = {}) =>
     writes.handle(accountDecider, accountStreamId(accountId), { type: 'OpenAccount', data: { accountId, ownerName: 'Ada', currency: 'EUR' }, metadata: { now: now(), actor: ada } }, { metadata: metadata(), ...options });
-  const deposit = (writes: WritePath, accountId: string, amount: number, options: { metadata?: EventMetadata } = {}) =>
+  const deposit = (writes: WritePath, accountId: string, amount: number, options: { metadata?: AppendMetadata } = {}) =>
     writes.handle(accountDecider, accountStreamId(accountId), { type: 'DepositMoney', data: { accountId, amount, currency: 'EUR' }, metadata: { now: now(), actor: ada } }, { metadata: metadata(), ...options });
   const withdraw = (writes: WritePath, accountId: string, amount: number) =>
     writes.handle(accountDecider, accountStreamId(accountId), { type: 'WithdrawMoney', data: { accountId, amount, currency: 'EUR' }, metadata: { now: now(), actor: ada } }, { metadata: metadata() });
