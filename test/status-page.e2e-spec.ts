@@ -48,14 +48,35 @@ describe('The status page, in a real browser, while deposits run', () => {
 
     const opened = await post<{ accountId: string }>('command-api', '/accounts', { ownerName: 'Status Watcher', currency: 'EUR' });
     expect(opened.status).toBe(201);
-    const deposits = Array.from({ length: 300 }, () => async () => {
-      const deposited = await post('command-api', `/accounts/${opened.body.accountId}/deposits`, { amount: 100, currency: 'EUR' });
-      if (deposited.status !== 201) throw new Error(`deposit answered ${deposited.status}`);
-    });
-    await runPool(deposits, 8);
+    // Deposits go on until the page has been read during them; then they stop.
+    let depositing = true;
+    let deposited = 0;
+    const deposit = async (): Promise<void> => {
+      const reply = await post('command-api', `/accounts/${opened.body.accountId}/deposits`, { amount: 100, currency: 'EUR' });
+      if (reply.status !== 201) throw new Error(`deposit answered ${reply.status}`);
+      deposited++;
+    };
+    const load = runPool(Array.from({ length: 8 }, () => async () => {
+      while (depositing) await deposit();
+    }), 8);
+    load.catch(() => undefined); // its failure surfaces where it is awaited
+    try {
+      // The page polls /status.json every 2 s; the projector samples every 2 s.
+      await waitUntil(async () => (await numberIn(page, '#applied')) > appliedBefore, 30_000, 'the page to show the first deposits applied');
+      const first = { applied: await numberIn(page, '#applied'), updated: await textOf(page, '#updated'), deposited };
+      // Two readings several seconds apart, both while deposits run: the figures must have moved.
+      await new Promise((done) => setTimeout(done, 6_000));
+      const second = { applied: await numberIn(page, '#applied'), updated: await textOf(page, '#updated'), deposited };
+      expect(second.deposited).toBeGreaterThan(first.deposited);
+      expect(second.applied).toBeGreaterThan(first.applied);
+      expect(second.updated).not.toBe(first.updated);
+    } finally {
+      depositing = false;
+      await load;
+    }
+    expect(deposited).toBeGreaterThan(0);
 
-    // The page polls /status.json every 2 s; the projector samples every 2 s.
-    await waitUntil(async () => (await numberIn(page, '#applied')) >= appliedBefore + 300, 30_000, 'the page to show the deposits applied');
+    await waitUntil(async () => (await numberIn(page, '#applied')) >= appliedBefore + deposited, 30_000, 'the page to show the deposits applied');
     await waitUntil(async () => (await samplesInChart(page)) > samplesBefore + 1, 10_000, 'new lag samples in the chart');
     const projections = await textOf(page, '#projections');
     expect(projections).toContain('account-statement');

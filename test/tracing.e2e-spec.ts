@@ -93,6 +93,10 @@ describe('One trace per request, from HTTP through the relay and Kafka into the 
     expect(ancestors(createOrder).some((s) => s.kind === 'SERVER' && service(s) === 'command-api')).toBe(true);
     const append = spans.find((s) => s.name === 'append' && parentOf(s) === createOrder);
     expect(append).toBeDefined();
+    // instrumentation-pg patched pg: the append's SQL is PostgreSQL client spans under it. (pg is
+    // CommonJS, so it is patched as it is required, with or without the ESM hook.)
+    const appendSql = spans.filter((s) => ancestors(s).includes(append!) && s.kind === 'CLIENT' && s.name?.startsWith('pg.query'));
+    expect(appendSql.map((s) => ({ app: service(s), system: s.tags?.['db.system.name'] ?? s.tags?.['db.system'] }))).toContainEqual({ app: 'command-api', system: 'postgresql' });
     // The relay's produce is the child of the command that appended the event; each read model's apply, of the produce.
     const orderSent = spans.filter((s) => s.kind === 'PRODUCER' && parentOf(s) === createOrder);
     expect(orderSent).toHaveLength(1);

@@ -1,4 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
+import { oldestWaitingAt, waitingHeads, type WaitingHead } from './oldest-waiting.js';
 
 /** A topic partition's offsets as the kafkajs admin gives them. */
 export interface PartitionEnd {
@@ -33,9 +34,23 @@ export interface ConsumerGroupTopics {
   readonly topics: readonly string[];
 }
 
-/** Reads consumer groups' lag through one admin client, connected on first use and again after a failure. */
+/** How far a consumer group is behind. */
+export interface GroupLag {
+  /** Records in its topics it has not consumed (committed) yet. */
+  readonly events: number;
+  /** When the oldest of them was written to Kafka (ms since the epoch); null when none waits. */
+  readonly oldestWaitingAt: number | null;
+}
+
+/**
+ * Reads consumer groups' lag through one admin client, connected on first use and again after a
+ * failure. A group that has consumed everything costs the offset requests alone. Where records
+ * wait, their age is asked of Kafka (see oldestWaitingAt) and kept while the group's first waiting
+ * offsets stay where they are, so a stalled projection costs no more requests at each scrape.
+ */
 export class ConsumerLag {
   private admin: Promise<Admin> | null = null;
+  private readonly oldest = new Map<string, { readonly heads: string; readonly at: number }>();
 
   constructor(private readonly kafka: Kafka) {}
 
@@ -48,20 +63,34 @@ export class ConsumerLag {
     return this.admin;
   }
 
-  async lagOf(group: ConsumerGroupTopics): Promise<number> {
+  async lagOf(group: ConsumerGroupTopics, now = Date.now()): Promise<GroupLag> {
     try {
       const admin = await this.connected();
       const committed = await admin.fetchOffsets({ groupId: group.groupId, topics: [...group.topics] });
-      let lag = 0;
+      let events = 0;
+      const heads: WaitingHead[] = [];
       for (const topic of group.topics) {
         const ends = await admin.fetchTopicOffsets(topic);
-        lag += topicLag(ends, committed.find((c) => c.topic === topic)?.partitions ?? []);
+        const partitions = committed.find((c) => c.topic === topic)?.partitions ?? [];
+        events += topicLag(ends, partitions);
+        heads.push(...waitingHeads(topic, ends, partitions));
       }
-      return lag;
+      return { events, oldestWaitingAt: heads.length ? await this.oldestOf(admin, group.groupId, heads, now) : null };
     } catch (error) {
       await this.close();
       throw error;
     }
+  }
+
+  private async oldestOf(admin: Admin, groupId: string, heads: readonly WaitingHead[], now: number): Promise<number> {
+    const key = heads.map((h) => `${h.topic}/${h.partition}@${h.offset}`).join(' ');
+    const known = this.oldest.get(groupId);
+    if (known?.heads === key) return known.at;
+    const offsetsFrom = async (topic: string, timestamp: number): Promise<Map<number, bigint>> =>
+      new Map((await admin.fetchTopicOffsetsByTimestamp(topic, timestamp)).map((p) => [p.partition, BigInt(p.offset)]));
+    const at = await oldestWaitingAt(heads, offsetsFrom, now);
+    this.oldest.set(groupId, { heads: key, at });
+    return at;
   }
 
   async close(): Promise<void> {

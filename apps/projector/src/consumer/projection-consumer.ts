@@ -51,7 +51,6 @@ export class ProjectionConsumer {
   private attempts = 0;
   private lastError: string | undefined;
   private starting: Promise<void> | null = null;
-  private lastApplied: number | null = null;
 
   constructor(
     private readonly sink: ProjectionSink,
@@ -70,11 +69,6 @@ export class ProjectionConsumer {
 
   get topics(): string[] {
     return this.sink.categories.map((category) => topicForCategory(category, this.settings.kafkaTopicPrefix));
-  }
-
-  /** When the last event this consumer handed to its projection occurred (ms since the epoch); null before the first. */
-  get lastAppliedOccurredAt(): number | null {
-    return this.lastApplied;
   }
 
   get isRunning(): boolean {
@@ -215,8 +209,6 @@ export class ProjectionConsumer {
     projectionMetrics.skipped.inc({ projection: this.name }, outcome?.skipped ?? 0);
     projectionMetrics.deadLettered.inc({ projection: this.name }, letters.length);
     projectionMetrics.parked.inc({ projection: this.name }, outcome?.parked ?? 0);
-    const last = events.at(-1);
-    if (last) this.lastApplied = Date.parse(last.occurredAt);
     if (letters.length) log.warn({ projection: this.name, count: letters.length, first: letters[0]?.error.message }, 'dead-lettered events');
   }
 

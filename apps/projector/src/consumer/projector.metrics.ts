@@ -1,6 +1,6 @@
 import { Gauge } from 'prom-client';
 import { collectWithin, metricsRegistry, sharedWithin } from '#infra/metrics/metrics.registry';
-import type { ConsumerLag } from './consumer-lag.js';
+import type { ConsumerLag, GroupLag } from './consumer-lag.js';
 import type { ParkedStreamsMonitor } from './parked-streams.monitor.js';
 import type { ProjectionConsumer } from './projection-consumer.js';
 
@@ -11,7 +11,7 @@ interface Watched {
 }
 
 let watched: Watched | null = null;
-let lagNow: (() => Promise<Map<string, number>>) | null = null;
+let lagNow: (() => Promise<Map<string, GroupLag>>) | null = null;
 
 /** The consumers, the Kafka admin and the parked-stream counts the projector's gauges read at each scrape. */
 export const watchProjections = (projector: Watched): void => {
@@ -23,13 +23,13 @@ export const watchProjections = (projector: Watched): void => {
 };
 
 /**
- * Seconds behind: none when nothing waits; otherwise how long ago the last event the projection
- * applied occurred (unknown, so left out, before it applied one).
+ * Seconds behind: the age of the oldest event the projection has not applied, by when it reached
+ * Kafka (the relay's delay before that is relay_oldest_unpublished_age_seconds); 0 when none
+ * waits, however long ago the last one came. Not how long ago the last applied event occurred:
+ * after an idle hour that reads an hour as soon as one new event waits.
  */
-export const lagSeconds = (lagEvents: number, lastAppliedOccurredAt: number | null, now: number): number | null => {
-  if (lagEvents === 0) return 0;
-  return lastAppliedOccurredAt === null ? null : Math.max(0, (now - lastAppliedOccurredAt) / 1000);
-};
+export const lagSeconds = (lag: GroupLag, now: number): number =>
+  lag.events === 0 || lag.oldestWaitingAt === null ? 0 : Math.max(0, (now - lag.oldestWaitingAt) / 1000);
 
 const lagEvents: Gauge<'projection'> = new Gauge({
   name: 'projection_lag_events',
@@ -41,7 +41,7 @@ const lagEvents: Gauge<'projection'> = new Gauge({
       'projection_lag',
       async () => {
         lagEvents.reset();
-        for (const [projection, n] of (await lagNow?.()) ?? []) lagEvents.set({ projection }, n);
+        for (const [projection, lag] of (await lagNow?.()) ?? []) lagEvents.set({ projection }, lag.events);
       },
       () => lagEvents.reset(),
     ),
@@ -49,7 +49,7 @@ const lagEvents: Gauge<'projection'> = new Gauge({
 
 const lagInSeconds: Gauge<'projection'> = new Gauge({
   name: 'projection_lag_seconds',
-  help: 'How far a projection is behind in time: now less when the last event it applied occurred; 0 when no event waits',
+  help: "Age of the oldest event in a projection's topics its consumer group has not committed yet (from the Kafka record timestamp); 0 when none waits",
   labelNames: ['projection'],
   registers: [metricsRegistry],
   collect: () =>
@@ -57,12 +57,8 @@ const lagInSeconds: Gauge<'projection'> = new Gauge({
       'projection_lag',
       async () => {
         lagInSeconds.reset();
-        const lags = (await lagNow?.()) ?? new Map<string, number>();
-        for (const consumer of watched?.consumers ?? []) {
-          const events = lags.get(consumer.name);
-          const seconds = events === undefined ? null : lagSeconds(events, consumer.lastAppliedOccurredAt, Date.now());
-          if (seconds !== null) lagInSeconds.set({ projection: consumer.name }, seconds);
-        }
+        const now = Date.now();
+        for (const [projection, lag] of (await lagNow?.()) ?? []) lagInSeconds.set({ projection }, lagSeconds(lag, now));
       },
       () => lagInSeconds.reset(),
     ),
