@@ -335,6 +335,10 @@ withKubectl.each(OVERLAYS)('deploy/k8s/overlays/%s', (overlay) => {
     expect(env[ref.key]).toBe(config.paymentService.clientSecret);
   });
 
+  it(overlay === 'prod' ? 'serves no API description in prod: every route but health and metrics needs a token' : 'serves the API description in dev', () => {
+    for (const app of ['command-api', 'query-api']) expect(configOf(objects, overlay, app).apiDocsEnabled).toBe(overlay !== 'prod');
+  });
+
   it(overlay === 'prod' ? 'imports the realm without the development users\' passwords' : 'imports the development realm as docker/local has it', () => {
     const realm = find(objectsOf(overlay), 'KeycloakRealmImport', 'ledger-realm').spec.realm;
     const local = JSON.parse(source('docker/local/keycloak/ledger-realm.json'));

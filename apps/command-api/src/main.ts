@@ -29,7 +29,7 @@ export const bootstrap = async (config: Config): Promise<NestExpressApplication>
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new HttpErrorsFilter());
   app.useGlobalInterceptors(new TracingInterceptor());
-  serveApiDocs(app, COMMAND_API_INFO);
+  if (config.apiDocsEnabled) serveApiDocs(app, COMMAND_API_INFO);
   stopWithin(app, config.shutdownTimeoutMs);
   await app.listen(config.commandApiPort, config.httpHost);
   return app;

@@ -24,7 +24,7 @@ export const bootstrap = async (config: Config): Promise<INestApplication> => {
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new JsonErrorsFilter());
   app.useGlobalInterceptors(new TracingInterceptor());
-  serveApiDocs(app, QUERY_API_INFO);
+  if (config.apiDocsEnabled) serveApiDocs(app, QUERY_API_INFO);
   stopWithin(app, config.shutdownTimeoutMs);
   await app.listen(config.queryApiPort, config.httpHost);
   return app;

@@ -125,6 +125,8 @@ export interface Config {
    * metrics. Off only to measure what they cost (the bench); the counters the code increments stay.
    */
   readonly metricsEnabled: boolean;
+  /** The OpenAPI description and Swagger UI (`/docs`, `/docs-json`), served without a token; off in production. */
+  readonly apiDocsEnabled: boolean;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -301,6 +303,7 @@ export const loadConfig = (env: Environment = process.env): Config => {
       sampleRatio: read.int('TRACING_SAMPLE_PERCENT', 100, 0, 100) / 100,
     },
     metricsEnabled: read.bool('METRICS_ENABLED', true),
+    apiDocsEnabled: read.bool('API_DOCS_ENABLED', true),
   };
   const metricsUrls = {
     'command-api': read.url('COMMAND_API_METRICS_URL', `http://127.0.0.1:${config.commandApiPort}/metrics`),
