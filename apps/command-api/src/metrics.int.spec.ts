@@ -59,7 +59,7 @@ describe('metrics of command-api (real PostgreSQL, Redis, Keycloak)', () => {
     const families = metricFamilies(text);
     const expected = [
       'http_request_duration_seconds', 'http_admission_refused_total', 'http_rate_limited_total',
-      'event_store_append_duration_seconds', 'event_store_group_commit_batch_size', 'command_concurrency_conflicts_total', 'command_idempotent_replays_total',
+      'event_store_append_duration_seconds', 'event_store_group_commit_batch_size', 'command_stream_batch_size', 'command_concurrency_conflicts_total', 'command_idempotent_replays_total',
       'relay_unpublished_events', 'relay_oldest_unpublished_age_seconds', 'relay_produce_duration_seconds', 'relay_produce_retries_total', 'relay_events_total',
       'metrics_collect_failures_total', 'process_cpu_seconds_total', 'nodejs_eventloop_lag_seconds',
     ];
@@ -73,6 +73,7 @@ describe('metrics of command-api (real PostgreSQL, Redis, Keycloak)', () => {
     expect(text).not.toContain(accountId);
     expect(sampleValue(text, 'event_store_append_duration_seconds_count', { ...app, outcome: 'ok' })).toBeGreaterThanOrEqual(2);
     expect(sampleValue(text, 'event_store_group_commit_batch_size_count', app)).toBeGreaterThanOrEqual(2);
+    expect(sampleValue(text, 'command_stream_batch_size_count', app)).toBeGreaterThanOrEqual(2);
     expect(sampleValue(text, 'command_concurrency_conflicts_total', { ...app, outcome: 'rejected' })).toBe(1);
     expect(sampleValue(text, 'command_idempotent_replays_total', app)).toBe(1);
     expect(sampleValue(text, 'http_admission_refused_total', { ...app, bound: 'stream' })).toBeGreaterThanOrEqual(1);

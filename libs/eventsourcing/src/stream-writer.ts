@@ -191,6 +191,8 @@ export class StreamWriter {
     private readonly source: AggregateSource,
     /** Most commands decided and appended together. */
     private readonly maxBatch = 64,
+    /** Told the size of each batch of one stream's commands taken together (1: a command alone). */
+    private readonly onBatch?: (size: number) => void,
   ) {}
 
   submit<C extends Command, E extends DomainEvent, S>(decider: Decider<C, E, S>, streamId: string, command: C, options: HandleCommandOptions<E>): Promise<CommandResult> {
@@ -218,6 +220,7 @@ export class StreamWriter {
       let size = 1;
       while (size < queue.length && size < this.maxBatch && queue[size]!.decider === decider) size++;
       const batch = queue.splice(0, size);
+      this.onBatch?.(batch.length);
       try {
         await writeBatch(this.source, decider, streamId, batch);
       } catch (error) {

@@ -16,6 +16,13 @@ export const groupCommitBatchSize = new Histogram({
   registers: [metricsRegistry],
 });
 
+export const streamBatchSize = new Histogram({
+  name: 'command_stream_batch_size',
+  help: 'Commands for one stream decided in turn and appended together, as they arrived while the stream was busy (1: a command alone)',
+  buckets: [1, 2, 4, 8, 16, 32, 64],
+  registers: [metricsRegistry],
+});
+
 export const concurrencyConflicts = new Counter({
   name: 'command_concurrency_conflicts_total',
   help: 'Wrong expected revisions: answered 409 (outcome="rejected") or a lost race decided again on the new state (outcome="retried")',

@@ -7,6 +7,7 @@ import { PostgresSnapshotStore } from '../event-store/postgres/postgres-snapshot
 import { migrate } from '../postgres/migrate.js';
 import { createPool, type Pool } from '../postgres/pool.js';
 import { testConfig } from '../testing/test-config.js';
+import { streamBatchSize } from '../metrics/write.metrics.js';
 import { WritePath, type WriteCaching, type WriteDefaults } from './write-path.js';
 
 /** The PostgreSQL store, telling what the write path read and how its appends went. */
@@ -145,11 +146,15 @@ describe('WritePath on PostgreSQL: cached aggregates, snapshots, busy streams', 
     const id = randomUUID();
     await open(writes, id);
     const before = store.appends;
+    const batches = async () => (await streamBatchSize.get()).values.find((v) => v.metricName === 'command_stream_batch_size_count')?.value ?? 0;
+    const batchesBefore = await batches();
     const results = await Promise.all(Array.from({ length: 16 }, () => deposit(writes, id, 1)));
     expect(results.map((r) => r.revision).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
     expect(store.conflicts).toBe(0);
     // Decided in turn and appended together, not one append each.
     expect(store.appends - before).toBeLessThan(16);
+    // And counted as such: fewer batches than commands.
+    expect((await batches()) - batchesBefore).toBeLessThan(16);
     const stored = await store.readStream(accountStreamId(id));
     for (const r of results) expect(r.position).toBe(stored[r.revision!]!.globalPosition);
   });

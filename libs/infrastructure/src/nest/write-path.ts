@@ -16,7 +16,7 @@ import {
   type SnapshotStore,
 } from '#eventsourcing';
 import { createLogger } from '../logging/logger.js';
-import { appendDuration, concurrencyConflicts } from '../metrics/write.metrics.js';
+import { appendDuration, concurrencyConflicts, streamBatchSize } from '../metrics/write.metrics.js';
 import { tracedEventStore } from '../tracing/traced-event-store.js';
 import { activeTraceparent, inSpan } from '../tracing/tracing.js';
 import { EVENT_STORE } from './event-store.token.js';
@@ -89,7 +89,7 @@ export class WritePath {
       snapshotEvery: caching.snapshotEvery ?? 0,
       onSnapshotError: (err: unknown, streamId: string) => log.warn({ err, streamId }, 'snapshot not saved'),
     };
-    this.writer = new StreamWriter(this.source);
+    this.writer = new StreamWriter(this.source, undefined, (size) => streamBatchSize.observe(size));
   }
 
   /** The state a decider folds from the stream as it is now: for a command that needs a fact of another aggregate. */
