@@ -84,7 +84,7 @@ export const rebuildAll = async (es: Elasticsearch, alias: string, options: Rebu
     ]);
     const totals: Totals = { read: 0, applied: 0, rejected: 0, total: await countEvents(options.pool) };
     // Large pages for the bulk of the log, then small ones, so that little is left for the lock.
-    let built = await catchUp(build, START_OF_LOG, { ...options, batchSize: options.batchSize ?? 10_000 }, totals);
+    let built = await catchUp(build, START_OF_LOG, { ...options, batchSize: options.batchSize ?? 5_000 }, totals);
     built = await catchUp(build, built, { ...options, batchSize: 2_000 }, totals);
     const flushed = await searchBuilder.flush(newIndex);
     totals.applied += flushed.applied;

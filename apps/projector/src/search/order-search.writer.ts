@@ -57,7 +57,7 @@ interface Held {
 /** Orders not changed for this many `apply` calls are indexed in the background. */
 const SETTLED_AFTER_CALLS = 2;
 
-const DEFAULT_CACHE_WEIGHT = 250_000;
+const DEFAULT_CACHE_WEIGHT = 100_000;
 const DEFAULT_MAX_BULK_BYTES = 8 * 1024 * 1024;
 const weightOf = (row: OrderHistoryRow): number => 1 + row.items.length;
 const NOTHING: ApplyOutcome = { applied: 0, skipped: 0, rejected: [] };
