@@ -15,14 +15,89 @@ export interface StepResult {
 }
 
 /**
- * POSTs a body to `path()` (a new path per request) on `connections` connections, at `rate`
- * requests/s in all (null: as fast as they answer), for `seconds`. Latencies are each response's.
+ * A steady `rate` of POSTs, open loop: request n is due at start + n / rate, whatever the answers
+ * before it, and its latency runs from when it was due, so a server that falls behind is charged
+ * for the wait it causes (no coordinated omission). autocannon's own rate limit is a quota per
+ * connection per second: each connection sends its share back to back at the start of every
+ * second and then idles, so a "steady" 400/s was 32 bursts at once, and its p99 measured the
+ * bursts. At most `maxInFlight` requests are outstanding; one due beyond that counts as failed.
+ */
+const paced = async (
+  url: string,
+  path: () => string,
+  body: string,
+  options: { rate: number; seconds: number; maxInFlight: number; expect?: number; headers?: Record<string, string> },
+): Promise<StepResult> => {
+  const latencies: number[] = [];
+  const statuses: Record<number, number> = {};
+  let refused = 0; // answered, but not with the status expected
+  let failed = 0; // refused, not answered, or never sent (too many outstanding)
+  let inFlight = 0;
+  const outstanding = new Set<Promise<void>>();
+  const interval = 1000 / options.rate;
+  const total = Math.round(options.rate * options.seconds);
+  const start = performance.now();
+  const send = (due: number): void => {
+    inFlight++;
+    const request = fetch(`${url}${path()}`, { method: 'POST', headers: { 'content-type': 'application/json', ...options.headers }, body })
+      .then(async (response) => {
+        await response.arrayBuffer();
+        latencies.push(performance.now() - due);
+        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+        if (response.status !== (options.expect ?? 201)) {
+          refused++;
+          failed++;
+        }
+      })
+      .catch(() => void failed++)
+      .finally(() => {
+        inFlight--;
+        outstanding.delete(request);
+      });
+    outstanding.add(request);
+  };
+  for (let sent = 0; sent < total; ) {
+    const due = Math.min(total, Math.floor((performance.now() - start) / interval) + 1);
+    for (; sent < due; sent++) {
+      if (inFlight >= options.maxInFlight) failed++;
+      else send(start + sent * interval);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await Promise.all(outstanding);
+  const ok = latencies.length - refused;
+  return {
+    rate: options.rate,
+    seconds: options.seconds,
+    ok,
+    failed,
+    perSecond: ok / options.seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    statuses,
+  };
+};
+
+/**
+ * POSTs a body to `path()` (a new path per request) for `seconds`: at `rate` requests/s in all,
+ * paced evenly (see `paced`; at most `connections` × 8 outstanding), or with `rate` null as fast as
+ * `connections` connections are answered (autocannon, closed loop). Latencies are each response's.
  */
 export const post = (
   url: string,
   path: () => string,
   body: string,
   options: { rate: number | null; seconds: number; connections: number; expect?: number; headers?: Record<string, string> },
+): Promise<StepResult> =>
+  options.rate ? paced(url, path, body, { ...options, rate: options.rate, maxInFlight: options.connections * 8 }) : closedLoop(url, path, body, options);
+
+/** As fast as `connections` connections are answered, each sending its next request on its answer. */
+const closedLoop = (
+  url: string,
+  path: () => string,
+  body: string,
+  options: { seconds: number; connections: number; expect?: number; headers?: Record<string, string> },
 ): Promise<StepResult> =>
   new Promise((resolve, reject) => {
     const latencies: number[] = [];
@@ -33,14 +108,13 @@ export const post = (
         url,
         connections: options.connections,
         duration: options.seconds,
-        ...(options.rate ? { overallRate: options.rate } : {}),
         requests: [{ method: 'POST', setupRequest: (request) => ({ ...request, path: path(), headers: { 'content-type': 'application/json', ...options.headers }, body }) }],
       },
       (error) => {
         if (error) return reject(error instanceof Error ? error : new Error(String(error)));
         const ok = latencies.length - failed;
         resolve({
-          rate: options.rate,
+          rate: null,
           seconds: options.seconds,
           ok,
           failed,
