@@ -1,25 +1,12 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { createElasticsearch, type Elasticsearch } from '#infra/elasticsearch/elasticsearch';
 import { createPool, type Pool } from '#infra/postgres/pool';
 import { testConfig } from '#infra/testing/test-config';
 import { waitUntil } from './support/apps.js';
+import { cli, listedOrderIds, type Appended } from './support/cli.js';
 import { as, type Client } from './support/http.js';
 import { newCustomer, subjectOf } from './support/tokens.js';
 import { Stack } from './support/stack.js';
 
-const run = promisify(execFile);
-const CLI = resolve(fileURLToPath(new URL('..', import.meta.url)), 'dist/apps/projector/src/cli/cli.js');
-const cli = (...args: string[]) => run(process.execPath, [CLI, ...args], { env: process.env, maxBuffer: 16 * 1024 * 1024 });
-
-interface Appended {
-  streamId: string;
-  revision: number;
-  accountId?: string;
-  orderId?: string;
-}
 interface Order { orderId: string; status: string; total: number; revision: number }
 interface Account { balance: number; revision: number }
 
@@ -146,14 +133,7 @@ describe('projections rebuild --all: one cut-over for every read model, under tr
     expect(account.body.balance).toBe(100 * deposits.length);
     const last = orders.at(-1)!;
     expect((await customer.get('query-api', `/orders/${last.orderId}`, { 'X-Consistency-Token': `${last.streamId}@${last.revision}` })).status).toBe(200);
-    const listed = new Set<string>();
-    let cursor: string | null = null;
-    do {
-      const page: { body: { items: { orderId: string }[]; nextCursor: string | null } } = await customer.get<{ items: { orderId: string }[]; nextCursor: string | null }>(
-        'query-api', `/customers/${customerId}/orders?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
-      page.body.items.forEach((o) => listed.add(o.orderId));
-      cursor = page.body.nextCursor;
-    } while (cursor);
+    const listed = await listedOrderIds(customer, customerId);
     for (const order of orders) expect(listed.has(order.orderId!)).toBe(true);
     // Search finds each of them too, once the live consumer has indexed the last few.
     await waitUntil(async () => {

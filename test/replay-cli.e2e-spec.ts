@@ -1,21 +1,7 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { cli, listedOrderIds, type Appended } from './support/cli.js';
 import { as, type Client } from './support/http.js';
 import { newCustomer, subjectOf } from './support/tokens.js';
 import { Stack } from './support/stack.js';
-
-const run = promisify(execFile);
-const CLI = resolve(fileURLToPath(new URL('..', import.meta.url)), 'dist/apps/projector/src/cli/cli.js');
-const cli = (...args: string[]) => run(process.execPath, [CLI, ...args], { env: process.env, maxBuffer: 16 * 1024 * 1024 });
-
-interface Appended {
-  streamId: string;
-  revision: number;
-  accountId?: string;
-  orderId?: string;
-}
 
 describe('replay CLI while commands keep flowing', () => {
   const stack = new Stack();
@@ -81,15 +67,7 @@ describe('replay CLI while commands keep flowing', () => {
     });
     expect(account.body.revision).toBe(lastDeposit.revision);
     expect(account.body.balance).toBe(100 * lastDeposit.revision);
-    const seen = new Set<string>();
-    let cursor: string | null = null;
-    do {
-      const page: { body: { items: { orderId: string }[]; nextCursor: string | null } } = await customer.get<{ items: { orderId: string }[]; nextCursor: string | null }>(
-        'query-api', `/customers/${customerId}/orders?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
-      page.body.items.forEach((o) => seen.add(o.orderId));
-      cursor = page.body.nextCursor;
-    } while (cursor);
-    expect(seen).toEqual(new Set(orders.map((o) => o.orderId)));
+    expect(await listedOrderIds(customer, customerId)).toEqual(new Set(orders.map((o) => o.orderId)));
 
     const listing = await cli('projections', 'list');
     expect(listing.stdout).toMatch(/order-history.*live/);

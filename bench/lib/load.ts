@@ -14,6 +14,18 @@ export interface StepResult {
   readonly statuses: Readonly<Record<number, number>>;
 }
 
+const stepOf = (rate: number | null, seconds: number, ok: number, failed: number, latencies: readonly number[], statuses: Record<number, number>): StepResult => ({
+  rate,
+  seconds,
+  ok,
+  failed,
+  perSecond: ok / seconds,
+  p50: percentile(latencies, 50),
+  p95: percentile(latencies, 95),
+  p99: percentile(latencies, 99),
+  statuses,
+});
+
 /**
  * A steady `rate` of POSTs, open loop: request n is due at start + n / rate, whatever the answers
  * before it, and its latency runs from when it was due, so a server that falls behind is charged
@@ -65,18 +77,7 @@ const paced = async (
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   await Promise.all(outstanding);
-  const ok = latencies.length - refused;
-  return {
-    rate: options.rate,
-    seconds: options.seconds,
-    ok,
-    failed,
-    perSecond: ok / options.seconds,
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    p99: percentile(latencies, 99),
-    statuses,
-  };
+  return stepOf(options.rate, options.seconds, latencies.length - refused, failed, latencies, statuses);
 };
 
 /**
@@ -112,18 +113,7 @@ const closedLoop = (
       },
       (error) => {
         if (error) return reject(error instanceof Error ? error : new Error(String(error)));
-        const ok = latencies.length - failed;
-        resolve({
-          rate: null,
-          seconds: options.seconds,
-          ok,
-          failed,
-          perSecond: ok / options.seconds,
-          p50: percentile(latencies, 50),
-          p95: percentile(latencies, 95),
-          p99: percentile(latencies, 99),
-          statuses,
-        });
+        resolve(stepOf(null, options.seconds, latencies.length - failed, failed, latencies, statuses));
       },
     );
     instance.on('response', (_client, status, _bytes, responseTime) => {
