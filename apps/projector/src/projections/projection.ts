@@ -19,6 +19,16 @@ export interface ApplyOutcome {
   readonly rejected: readonly { readonly event: EventEnvelope<KnownEvent>; readonly error: ProjectionError }[];
 }
 
+/** No event applied, skipped or rejected. */
+export const NO_OUTCOME: ApplyOutcome = { applied: 0, skipped: 0, rejected: [] };
+
+/** Two outcomes as one. */
+export const addOutcomes = (a: ApplyOutcome, b: ApplyOutcome): ApplyOutcome => ({
+  applied: a.applied + b.applied,
+  skipped: a.skipped + b.skipped,
+  rejected: [...a.rejected, ...b.rejected],
+});
+
 /**
  * A read model: pure `evolve` per table row plus a batch write. `apply` runs inside the caller's
  * transaction, skips events whose stream revision was already applied (so at-least-once delivery

@@ -2,13 +2,15 @@ import { parseStreamId } from '#events';
 import { START_OF_LOG } from '#eventsourcing';
 import type { Elasticsearch } from '#infra/elasticsearch/elasticsearch';
 import type { PoolClient } from '#infra/postgres/pool';
-import type { ApplyOutcome, Projection } from '../projections/projection.js';
-import { qualified } from '../projections/projection.js';
+import { addOutcomes, NO_OUTCOME, qualified } from '../projections/projection.js';
 import { PROJECTIONS } from '../projections/registry.js';
-import { createIndex, indexBehind, newIndexName } from '../search/order-search.index.js';
+import { createIndex, indexBehind, newIndexName, pointAlias } from '../search/order-search.index.js';
 import { ORDER_SEARCH_PROJECTION } from '../search/order-search.projection.js';
 import { OrderSearchWriter } from '../search/order-search.writer.js';
-import { applyUntil, catchUp, countEvents, setState, tablesApplier, type Applier, type RebuildOptions, type RebuildResult, type Totals } from './rebuild.js';
+import {
+  applyUntil, catchUp, countEvents, dropSwappedOut, setState, shadowSchemaOf, swapIn, tablesApplier, tablesOf,
+  type Applier, type RebuildOptions, type RebuildResult, type Totals,
+} from './rebuild.js';
 
 export interface RebuildAllResult extends RebuildResult {
   /** The read models switched together. */
@@ -18,24 +20,17 @@ export interface RebuildAllResult extends RebuildResult {
   readonly previous: string | null;
 }
 
-const NOTHING: ApplyOutcome = { applied: 0, skipped: 0, rejected: [] };
-const add = (a: ApplyOutcome, b: ApplyOutcome): ApplyOutcome => ({ applied: a.applied + b.applied, skipped: a.skipped + b.skipped, rejected: [...a.rejected, ...b.rejected] });
-
 /** One page of the log, handed to every read model it concerns at once: the log is read once for all. */
 const together = (appliers: readonly Applier[]): Applier => ({
   categories: [...new Set(appliers.flatMap((a) => a.categories))],
   apply: async (events) => {
     const outcomes = await Promise.all(appliers.map((applier) => {
       const mine = events.filter((e) => applier.categories.includes(parseStreamId(e.streamId).category));
-      return mine.length ? applier.apply(mine) : Promise.resolve(NOTHING);
+      return mine.length ? applier.apply(mine) : Promise.resolve(NO_OUTCOME);
     }));
-    return outcomes.reduce(add, NOTHING);
+    return outcomes.reduce(addOutcomes, NO_OUTCOME);
   },
 });
-
-const shadowOf = (projection: Projection): string => `rebuild_${projection.name.replace(/-/g, '_')}`;
-const retiredOf = (projection: Projection): string => `retired_${projection.name.replace(/-/g, '_')}`;
-const tablesOf = (projection: Projection): string[] => [...projection.tables, projection.parkedTable];
 
 /**
  * `projections rebuild --all`: every read model (the PostgreSQL ones and the search index) built
@@ -70,7 +65,7 @@ export const rebuildAll = async (es: Elasticsearch, alias: string, options: Rebu
     for (const projection of projections) {
       const client = await options.pool.connect();
       builders.push(client);
-      const shadow = shadowOf(projection);
+      const shadow = shadowSchemaOf(projection);
       await client.query(`DROP SCHEMA IF EXISTS "${shadow}" CASCADE; CREATE SCHEMA "${shadow}"; ${projection.createTables(shadow)}`);
     }
     const previous = await indexBehind(es, alias);
@@ -79,7 +74,7 @@ export const rebuildAll = async (es: Elasticsearch, alias: string, options: Rebu
     const newIndex = index;
     const searchBuilder = new OrderSearchWriter(es, options.store, { exclusive: true });
     const build = together([
-      ...projections.map((p, i) => tablesApplier(p, builders[i]!, shadowOf(p))),
+      ...projections.map((p, i) => tablesApplier(p, builders[i]!, shadowSchemaOf(p))),
       { categories: ORDER_SEARCH_PROJECTION.categories, apply: (events) => searchBuilder.apply(newIndex, events) },
     ]);
     const totals: Totals = { read: 0, applied: 0, rejected: 0, total: await countEvents(options.pool) };
@@ -100,23 +95,14 @@ export const rebuildAll = async (es: Elasticsearch, alias: string, options: Rebu
       const head = await options.store.readableHead();
       const cut = together([
         // One connection, the locking one: its queries run one after the other.
-        ...projections.map((p) => tablesApplier(p, client, shadowOf(p))),
+        ...projections.map((p) => tablesApplier(p, client, shadowSchemaOf(p))),
         { categories: ORDER_SEARCH_PROJECTION.categories, apply: (events) => searchWriter.apply(newIndex, events) },
       ]);
       const { position } = await applyUntil(cut, built, head, options, totals);
       await es.indices.refresh({ index: newIndex });
-      await es.indices.updateAliases({
-        actions: [...(previous ? [{ remove: { index: previous, alias } }] : []), { add: { index: newIndex, alias } }],
-      });
+      await pointAlias(es, alias, newIndex, previous);
       aliasMoved = true;
-      for (const projection of projections) {
-        const retired = retiredOf(projection);
-        await client.query(`DROP SCHEMA IF EXISTS "${retired}" CASCADE; CREATE SCHEMA "${retired}"`);
-        for (const table of tablesOf(projection)) {
-          await client.query(`ALTER TABLE ${qualified('public', table)} SET SCHEMA "${retired}"`);
-          await client.query(`ALTER TABLE ${qualified(shadowOf(projection), table)} SET SCHEMA public`);
-        }
-      }
+      for (const projection of projections) await swapIn(client, projection);
       for (const name of names) await setState(client, name, 'live', true);
       await client.query('COMMIT');
       committed = true;
@@ -129,7 +115,7 @@ export const rebuildAll = async (es: Elasticsearch, alias: string, options: Rebu
       );
       await es.indices.refresh({ index: newIndex });
       if (previous) await es.indices.delete({ index: previous });
-      for (const projection of projections) await client.query(`DROP SCHEMA "${retiredOf(projection)}" CASCADE; DROP SCHEMA "${shadowOf(projection)}" CASCADE`);
+      for (const projection of projections) await dropSwappedOut(client, projection);
       return { ...totals, position: caughtUp.position, readModels: names, index: newIndex, previous };
     } catch (error) {
       if (committed) throw error; // switched: what failed after it was tidying up, not the cut-over

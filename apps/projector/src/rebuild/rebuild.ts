@@ -24,6 +24,26 @@ export interface RebuildResult {
 }
 
 const schemaFor = (projection: Projection, purpose: 'rebuild' | 'retired'): string => `${purpose}_${projection.name.replace(/-/g, '_')}`;
+/** Where a rebuild builds a projection's tables. */
+export const shadowSchemaOf = (projection: Projection): string => schemaFor(projection, 'rebuild');
+/** Its tables and its parked streams: what a rebuild builds, locks and swaps. */
+export const tablesOf = (projection: Projection): string[] => [...projection.tables, projection.parkedTable];
+
+/**
+ * Inside the caller's transaction (the live tables locked): moves the live tables aside into a
+ * retired schema and the shadow tables into their place. `dropSwappedOut` removes both schemas
+ * once that transaction has committed.
+ */
+export const swapIn = async (client: PoolClient, projection: Projection): Promise<void> => {
+  const retired = schemaFor(projection, 'retired');
+  await client.query(`DROP SCHEMA IF EXISTS "${retired}" CASCADE; CREATE SCHEMA "${retired}"`);
+  for (const table of tablesOf(projection)) {
+    await client.query(`ALTER TABLE ${qualified('public', table)} SET SCHEMA "${retired}"`);
+    await client.query(`ALTER TABLE ${qualified(shadowSchemaOf(projection), table)} SET SCHEMA public`);
+  }
+};
+export const dropSwappedOut = (client: PoolClient, projection: Projection): Promise<unknown> =>
+  client.query(`DROP SCHEMA "${schemaFor(projection, 'retired')}" CASCADE; DROP SCHEMA "${shadowSchemaOf(projection)}" CASCADE`);
 
 export const setState = (pool: Pool | PoolClient, name: string, status: string, rebuilt = false): Promise<unknown> =>
   pool.query(
@@ -126,8 +146,7 @@ export const rebuildInto = async (projection: Projection, schema: string, option
  * swapped too: a gap the live tables waited on is filled from the store.
  */
 export const rebuildProjection = async (projection: Projection, options: RebuildOptions): Promise<RebuildResult> => {
-  const shadow = schemaFor(projection, 'rebuild');
-  const retired = schemaFor(projection, 'retired');
+  const shadow = shadowSchemaOf(projection);
   await setState(options.pool, projection.name, 'rebuilding');
   try {
     const built = await rebuildInto(projection, shadow, options);
@@ -135,18 +154,13 @@ export const rebuildProjection = async (projection: Projection, options: Rebuild
     const client = await options.pool.connect();
     try {
       await client.query('BEGIN');
-      const tables = [...projection.tables, projection.parkedTable];
-      await client.query(`LOCK TABLE ${tables.map((t) => qualified('public', t)).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+      await client.query(`LOCK TABLE ${tablesOf(projection).map((t) => qualified('public', t)).join(', ')} IN ACCESS EXCLUSIVE MODE`);
       const head = await options.store.readableHead();
       const { position } = await applyUntil(tablesApplier(projection, client, shadow), built.position, head, options, totals);
-      await client.query(`DROP SCHEMA IF EXISTS "${retired}" CASCADE; CREATE SCHEMA "${retired}"`);
-      for (const table of tables) {
-        await client.query(`ALTER TABLE ${qualified('public', table)} SET SCHEMA "${retired}"`);
-        await client.query(`ALTER TABLE ${qualified(shadow, table)} SET SCHEMA public`);
-      }
+      await swapIn(client, projection);
       await setState(client, projection.name, 'live', true);
       await client.query('COMMIT');
-      await client.query(`DROP SCHEMA "${retired}" CASCADE; DROP SCHEMA "${shadow}" CASCADE`);
+      await dropSwappedOut(client, projection);
       return { ...totals, position };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

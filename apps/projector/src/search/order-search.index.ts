@@ -53,6 +53,11 @@ export const indexBehind = async (es: Elasticsearch, alias: string): Promise<str
   return Object.keys(found)[0] ?? null;
 };
 
+/** Points `alias` at `index` instead of `from` (null: the alias had no index), in one atomic request. */
+export const pointAlias = async (es: Elasticsearch, alias: string, index: string, from: string | null): Promise<void> => {
+  await es.indices.updateAliases({ actions: [...(from ? [{ remove: { index: from, alias } }] : []), { add: { index, alias } }] });
+};
+
 export const createIndex = async (es: Elasticsearch, index: string): Promise<void> => {
   await es.indices.create({ index, settings: ORDER_SEARCH_INDEX.settings, mappings: ORDER_SEARCH_INDEX.mappings });
 };

@@ -1,7 +1,7 @@
 import type { Elasticsearch } from '#infra/elasticsearch/elasticsearch';
 import { START_OF_LOG } from '#eventsourcing';
 import { applyUntil, catchUp, countEvents, setState, type Applier, type RebuildOptions, type RebuildResult } from '../rebuild/rebuild.js';
-import { createIndex, indexBehind, newIndexName } from './order-search.index.js';
+import { createIndex, indexBehind, newIndexName, pointAlias } from './order-search.index.js';
 import { ORDER_SEARCH_PROJECTION } from './order-search.projection.js';
 import { OrderSearchWriter } from './order-search.writer.js';
 
@@ -33,9 +33,7 @@ export const rebuildOrderSearch = async (es: Elasticsearch, alias: string, optio
     const flushed = await builder.flush(index);
     totals.applied += flushed.applied;
     totals.rejected += flushed.rejected.length;
-    await es.indices.updateAliases({
-      actions: [...(previous ? [{ remove: { index: previous, alias } }] : []), { add: { index, alias } }],
-    });
+    await pointAlias(es, alias, index, previous);
     // Everything the live consumer applied to the old index came from the store, below this head.
     const writer = new OrderSearchWriter(es, options.store);
     const applier: Applier = { categories: ORDER_SEARCH_PROJECTION.categories, apply: (events) => writer.apply(index, events) };

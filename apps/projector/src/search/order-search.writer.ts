@@ -3,7 +3,7 @@ import type { Elasticsearch } from '#infra/elasticsearch/elasticsearch';
 import type { EventStore } from '#eventsourcing';
 import type { OrderHistoryRow } from '#infra/read-models/order-history.table';
 import { evolveOrderHistory } from '../projections/order-history.projection.js';
-import { ProjectionError, type ApplyOutcome } from '../projections/projection.js';
+import { addOutcomes, NO_OUTCOME, ProjectionError, type ApplyOutcome } from '../projections/projection.js';
 import { fromSearchDocument, toSearchDocument, type OrderSearchDocument } from './order-search.document.js';
 
 /** A bulk item failed for a reason worth retrying (429, 5xx): the whole batch is retried. */
@@ -60,8 +60,6 @@ const SETTLED_AFTER_CALLS = 2;
 const DEFAULT_CACHE_WEIGHT = 100_000;
 const DEFAULT_MAX_BULK_BYTES = 8 * 1024 * 1024;
 const weightOf = (row: OrderHistoryRow): number => 1 + row.items.length;
-const NOTHING: ApplyOutcome = { applied: 0, skipped: 0, rejected: [] };
-const sum = (a: ApplyOutcome, b: ApplyOutcome): ApplyOutcome => ({ applied: a.applied + b.applied, skipped: a.skipped + b.skipped, rejected: [...a.rejected, ...b.rejected] });
 
 export class OrderSearchWriter {
   /** Exclusive mode only, oldest first (a Map keeps insertion order). */
@@ -86,7 +84,7 @@ export class OrderSearchWriter {
       else byOrder.set(id, [event]);
     }
     for (const list of byOrder.values()) list.sort((a, b) => a.streamRevision - b.streamRevision);
-    if (byOrder.size === 0) return NOTHING;
+    if (byOrder.size === 0) return NO_OUTCOME;
     this.calls++;
     const current = await this.current(index, byOrder);
     let skipped = 0;
@@ -110,18 +108,18 @@ export class OrderSearchWriter {
     }
     const folded: ApplyOutcome = { applied: 0, skipped, rejected };
     if (this.options.exclusive) {
-      const written = sum(await this.settled(), await this.evict(index));
+      const written = addOutcomes(await this.settled(), await this.evict(index));
       this.writeSettled(index);
-      return sum(folded, written);
+      return addOutcomes(folded, written);
     }
-    return writes.length ? sum(folded, await this.bulk(index, writes, options.refresh ?? false)) : folded;
+    return writes.length ? addOutcomes(folded, await this.bulk(index, writes, options.refresh ?? false)) : folded;
   }
 
   /** Writing behind: indexes every order held with events not yet indexed. */
   async flush(index: string): Promise<ApplyOutcome> {
     const before = await this.settled();
     const writes = this.takeUnwritten(Number.POSITIVE_INFINITY);
-    return sum(before, writes.length ? await this.bulk(index, writes, false) : NOTHING);
+    return addOutcomes(before, writes.length ? await this.bulk(index, writes, false) : NO_OUTCOME);
   }
 
   /** The held orders with events not yet indexed, last changed at or before call `upTo`, marked as written. */
@@ -151,7 +149,7 @@ export class OrderSearchWriter {
   private async settled(): Promise<ApplyOutcome> {
     const background = this.background;
     this.background = null;
-    return background ? background : NOTHING;
+    return background ? background : NO_OUTCOME;
   }
 
   private hold(id: string, row: OrderHistoryRow, events: readonly EventEnvelope<OrderEvent>[]): void {
@@ -166,7 +164,7 @@ export class OrderSearchWriter {
   /** Past the weight limit, the oldest tenth of the held orders go, the unindexed ones indexed first. */
   private async evict(index: string): Promise<ApplyOutcome> {
     const limit = this.options.cacheWeight ?? DEFAULT_CACHE_WEIGHT;
-    if (this.heldWeight <= limit) return NOTHING;
+    if (this.heldWeight <= limit) return NO_OUTCOME;
     const target = limit * 0.9;
     const writes: Write[] = [];
     for (const [id, entry] of this.held) {
@@ -175,7 +173,7 @@ export class OrderSearchWriter {
       this.heldWeight -= entry.weight;
       if (entry.pending.length) writes.push({ id, row: entry.row, doc: toSearchDocument(entry.row), events: entry.pending });
     }
-    return writes.length ? this.bulk(index, writes, false) : NOTHING;
+    return writes.length ? this.bulk(index, writes, false) : NO_OUTCOME;
   }
 
   private async current(index: string, byOrder: ReadonlyMap<string, readonly EventEnvelope<OrderEvent>[]>): Promise<Map<string, OrderHistoryRow>> {
@@ -206,12 +204,12 @@ export class OrderSearchWriter {
   /** Indexes the writes in bulk requests of at most `maxBulkBytes` each, one after another. */
   private async bulk(index: string, writes: readonly Write[], refresh: boolean): Promise<ApplyOutcome> {
     const maxBytes = this.options.maxBulkBytes ?? DEFAULT_MAX_BULK_BYTES;
-    let outcome = NOTHING;
+    let outcome = NO_OUTCOME;
     let chunk: { write: Write; lines: [string, string] }[] = [];
     let bytes = 0;
     const send = async (last: boolean): Promise<void> => {
       if (chunk.length === 0) return;
-      outcome = sum(outcome, await this.bulkRequest(chunk, refresh && last));
+      outcome = addOutcomes(outcome, await this.bulkRequest(chunk, refresh && last));
       chunk = [];
       bytes = 0;
     };
