@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { Pool } from 'undici';
 import { percentile } from './stats.js';
 
 export interface StepResult {
@@ -32,13 +33,17 @@ const stepOf = (rate: number | null, seconds: number, ok: number, failed: number
  * for the wait it causes (no coordinated omission). autocannon's own rate limit is a quota per
  * connection per second: each connection sends its share back to back at the start of every
  * second and then idles, so a "steady" 400/s was 32 bursts at once, and its p99 measured the
- * bursts. At most `maxInFlight` requests are outstanding; one due beyond that counts as failed.
+ * bursts. The requests go through undici's connection pool (`connections` keep-alive
+ * connections), not `fetch`: against a bare node:http server on this machine, `fetch` alone gave
+ * a p99 of 106 ms at 800/s and a p50 of 79 ms at 6,400/s, where the pool gives 4 ms and 1.3 ms, so
+ * the figures were the generator's. At most `maxInFlight` requests are outstanding; one due beyond
+ * that counts as failed.
  */
 const paced = async (
   url: string,
   path: () => string,
   body: string,
-  options: { rate: number; seconds: number; maxInFlight: number; expect?: number; headers?: Record<string, string> },
+  options: { rate: number; seconds: number; connections: number; maxInFlight: number; expect?: number; headers?: Record<string, string> },
 ): Promise<StepResult> => {
   const latencies: number[] = [];
   const statuses: Record<number, number> = {};
@@ -49,14 +54,17 @@ const paced = async (
   const interval = 1000 / options.rate;
   const total = Math.round(options.rate * options.seconds);
   const start = performance.now();
+  const pool = new Pool(url, { connections: options.connections });
+  const headers = { 'content-type': 'application/json', ...options.headers };
   const send = (due: number): void => {
     inFlight++;
-    const request = fetch(`${url}${path()}`, { method: 'POST', headers: { 'content-type': 'application/json', ...options.headers }, body })
+    const request = pool
+      .request({ method: 'POST', path: path(), headers, body })
       .then(async (response) => {
-        await response.arrayBuffer();
+        await response.body.dump();
         latencies.push(performance.now() - due);
-        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-        if (response.status !== (options.expect ?? 201)) {
+        statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1;
+        if (response.statusCode !== (options.expect ?? 201)) {
           refused++;
           failed++;
         }
@@ -77,6 +85,7 @@ const paced = async (
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   await Promise.all(outstanding);
+  await pool.close();
   return stepOf(options.rate, options.seconds, latencies.length - refused, failed, latencies, statuses);
 };
 
