@@ -177,11 +177,11 @@ class Reader {
   }
 
   bool(name: string, fallback: boolean): boolean {
-    const raw = this.raw(name)?.toLowerCase();
+    const raw = this.raw(name);
     if (raw === undefined) return fallback;
-    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-    this.problems.push(`${name} must be true or false, got "${raw}"`);
+    const value = booleanWord(raw);
+    if (value !== undefined) return value;
+    this.problems.push(`${name} must be true or false, got "${raw.toLowerCase()}"`);
     return fallback;
   }
 
@@ -206,9 +206,10 @@ class Reader {
 
   trustProxy(name: string): boolean | number | string[] {
     const raw = this.raw(name);
-    if (raw === undefined || ['false', 'off', 'no'].includes(raw.toLowerCase())) return false;
-    if (['true', 'on', 'yes'].includes(raw.toLowerCase())) return true;
+    if (raw === undefined) return false;
     if (/^\d+$/.test(raw)) return this.int(name, 0, 0, 32);
+    const value = booleanWord(raw);
+    if (value !== undefined) return value;
     const items = raw.split(',').map((item) => item.trim()).filter(Boolean);
     const bad = items.filter((item) => !TRUSTED_PROXY_NAMES.includes(item) && !isAddressOrSubnet(item));
     if (!items.length || bad.length) {
@@ -218,6 +219,14 @@ class Reader {
     return items;
   }
 }
+
+/** `true` for 1, true, yes or on; `false` for 0, false, no or off (any case); else undefined. */
+const booleanWord = (raw: string): boolean | undefined => {
+  const word = raw.toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(word)) return true;
+  if (['0', 'false', 'no', 'off'].includes(word)) return false;
+  return undefined;
+};
 
 /** `10.0.0.1`, `10.0.0.0/8`, `fd00::/8`: what Express's `trust proxy` takes as an address or subnet. */
 const isAddressOrSubnet = (item: string): boolean => {
