@@ -49,7 +49,7 @@ const plan = (run: string, target: Target, concurrency: number, perWorker: numbe
 const seedExisting = async (pool: Pool, table: 'events' | 'raw_events', run: string, concurrency: number): Promise<void> => {
   const ids = Array.from({ length: concurrency * STREAMS_PER_WORKER }, (_, n) => `${run}-${Math.floor(n / STREAMS_PER_WORKER)}-${n % STREAMS_PER_WORKER}`);
   if (table === 'events') {
-    const store = new PostgresEventStore(pool);
+    const store = new PostgresEventStore(pool, config.groupCommit);
     for (const id of ids) await store.append(accountStreamId(id), [deposit(id)], 'no_stream');
     return;
   }
@@ -77,7 +77,7 @@ const timed = async (concurrency: number, perWorker: number, job: (w: number, i:
 /** Appends through the adapter (one event per append, each with its expected revision checked). */
 const systemRun = async (url: string, target: Target, concurrency: number, perWorker: number): Promise<Run> => {
   const pool = createPool({ ...config, databaseUrl: url }, concurrency);
-  const store = new PostgresEventStore(pool);
+  const store = new PostgresEventStore(pool, config.groupCommit);
   try {
     const run = randomUUID().slice(0, 8);
     if (target === 'existing') await seedExisting(pool, 'events', run, concurrency);
