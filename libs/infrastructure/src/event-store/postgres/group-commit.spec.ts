@@ -26,59 +26,92 @@ const gate = (): { held: Promise<void>; release: () => void } => {
 };
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Two turns: a finished batch schedules its next drain for a turn that may come after one tick. */
+const turns = async (): Promise<void> => {
+  await tick();
+  await tick();
+};
 
 describe('GroupCommit', () => {
   it('commits an append alone when a slot is free, and the appends that arrive meanwhile together', async () => {
     const r = recorder();
     const group = new GroupCommit(r.one, r.many, { maxBatch: 10, maxInFlight: 1 });
     const first = group.submit(request('a'));
+    await tick();
     const rest = ['b', 'c', 'd'].map((s) => group.submit(request(s)));
     await tick();
     expect(r.calls.map((c) => [c.kind, c.streams])).toEqual([['one', ['a']]]);
     r.calls[0]!.finish();
     await first;
-    await tick();
+    await turns();
     expect(r.calls.map((c) => [c.kind, c.streams])).toEqual([['one', ['a']], ['many', ['b', 'c', 'd']]]);
     r.calls[1]!.finish();
     expect((await Promise.all(rest)).map((x) => x.nextRevision)).toEqual([0, 1, 2]);
   });
 
+  it('commits the appends submitted in one turn of the event loop together, even with a slot free for each', async () => {
+    const r = recorder();
+    const group = new GroupCommit(r.one, r.many, { maxBatch: 10, maxInFlight: 4 });
+    const all = ['a', 'b', 'c'].map((s) => group.submit(request(s)));
+    expect(r.calls).toEqual([]);
+    await tick();
+    expect(r.calls.map((c) => [c.kind, c.streams])).toEqual([['many', ['a', 'b', 'c']]]);
+    r.calls[0]!.finish();
+    expect(await Promise.all(all)).toHaveLength(3);
+  });
+
+  it('gathers the appends of the writers a batch has just answered into the next batch', async () => {
+    const r = recorder();
+    const group = new GroupCommit(r.one, r.many, { maxBatch: 10, maxInFlight: 2 });
+    // Three writers, each sending its next append as soon as the last one is answered.
+    const writers = ['a', 'b', 'c'].map(async (s) => {
+      await group.submit(request(s, `${s}1`));
+      await group.submit(request(s, `${s}2`));
+    });
+    await tick();
+    expect(r.calls.map((c) => c.streams)).toEqual([['a', 'b', 'c']]);
+    r.calls[0]!.finish();
+    await turns();
+    expect(r.calls.map((c) => c.streams)).toEqual([['a', 'b', 'c'], ['a', 'b', 'c']]);
+    r.calls[1]!.finish();
+    await Promise.all(writers);
+  });
+
   it('never runs more than maxInFlight transactions, nor puts more than maxBatch appends in one', async () => {
     const r = recorder();
     const group = new GroupCommit(r.one, r.many, { maxBatch: 3, maxInFlight: 2 });
-    const all = Array.from({ length: 9 }, (_, i) => group.submit(request(`s${i}`)));
+    const all = Array.from({ length: 10 }, (_, i) => group.submit(request(`s${i}`)));
     await tick();
-    expect(r.calls.map((c) => c.streams)).toEqual([['s0'], ['s1']]);
+    expect(r.calls.map((c) => c.streams)).toEqual([['s0', 's1', 's2'], ['s3', 's4', 's5']]);
     r.calls[0]!.finish();
-    await tick();
-    expect(r.calls.map((c) => c.streams)).toEqual([['s0'], ['s1'], ['s2', 's3', 's4']]);
+    await turns();
+    expect(r.calls.map((c) => c.streams)).toEqual([['s0', 's1', 's2'], ['s3', 's4', 's5'], ['s6', 's7', 's8']]);
     r.calls[1]!.finish();
-    await tick();
-    expect(r.calls[3]!.streams).toEqual(['s5', 's6', 's7']);
+    await turns();
+    expect(r.calls[3]!.streams).toEqual(['s9']);
+    expect(r.calls[3]!.kind).toBe('one');
     r.calls[2]!.finish();
-    await tick();
-    expect(r.calls[4]!.streams).toEqual(['s8']);
     r.calls[3]!.finish();
-    r.calls[4]!.finish();
-    expect(await Promise.all(all)).toHaveLength(9);
-    expect(r.calls).toHaveLength(5);
+    expect(await Promise.all(all)).toHaveLength(10);
+    expect(r.calls).toHaveLength(4);
   });
 
   it('puts one append per stream in a batch, and keeps each stream’s appends in order', async () => {
     const r = recorder();
     const group = new GroupCommit(r.one, r.many, { maxBatch: 10, maxInFlight: 1 });
     const blocker = group.submit(request('x'));
+    await tick();
     const later = ['a', 'a', 'b', 'a', 'c', 'b'].map((s, i) => group.submit(request(s, `${s}${i}`)));
     await tick();
     r.calls[0]!.finish();
     await blocker;
-    await tick();
+    await turns();
     expect(r.calls[1]!.streams).toEqual(['a', 'b', 'c']);
     r.calls[1]!.finish();
-    await tick();
+    await turns();
     expect(r.calls[2]!.streams).toEqual(['a', 'b']);
     r.calls[2]!.finish();
-    await tick();
+    await turns();
     expect(r.calls[3]!.kind).toBe('one');
     expect(r.calls[3]!.streams).toEqual(['a']);
     r.calls[3]!.finish();
@@ -94,6 +127,7 @@ describe('GroupCommit', () => {
       { maxBatch: 10, maxInFlight: 1 },
     );
     const blocker = group.submit(request('blocker'));
+    await tick();
     const settled = Promise.allSettled(['a', 'b', 'c'].map((s) => group.submit(request(s))));
     release();
     await blocker;
@@ -117,6 +151,7 @@ describe('GroupCommit', () => {
       { maxBatch: 10, maxInFlight: 1 },
     );
     const blocker = group.submit(request('blocker'));
+    await tick();
     const settled = Promise.allSettled(['a', 'b', 'c'].map((s) => group.submit(request(s))));
     release();
     await blocker;

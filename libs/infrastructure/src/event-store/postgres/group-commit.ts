@@ -24,10 +24,11 @@ interface Waiting extends AppendRequest {
 }
 
 /**
- * Group commit for appends, as databases do for their write-ahead logs. An append that finds a
- * free slot is committed at once, alone; appends that arrive while `maxInFlight` transactions are
- * running wait together and are then committed by one transaction. Under load the commits (and
- * their WAL flushes and notifications) are shared; alone, an append pays nothing extra.
+ * Group commit for appends, as databases do for their write-ahead logs. The appends submitted in
+ * one turn of the event loop are committed together at its end (one that is alone, with a slot
+ * free, goes alone); appends that arrive while `maxInFlight` transactions are running wait
+ * together and are then committed by one transaction. Under load the commits (and their WAL
+ * flushes) are shared; alone, an append waits for the end of the turn and nothing more.
  *
  * `commitOne` commits one append; `commitMany` commits several appends to distinct streams in one
  * transaction and returns one outcome per append, in order. When `commitMany` itself fails (a duplicate event id aborts the
@@ -37,6 +38,7 @@ interface Waiting extends AppendRequest {
 export class GroupCommit {
   private waiting: Waiting[] = [];
   private inFlight = 0;
+  private scheduled = false;
 
   constructor(
     private readonly commitOne: (request: AppendRequest) => Promise<AppendResult>,
@@ -49,6 +51,21 @@ export class GroupCommit {
   submit(request: AppendRequest): Promise<AppendResult> {
     return new Promise<AppendResult>((resolve, reject) => {
       this.waiting.push({ ...request, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /**
+   * Drains at the end of this turn of the event loop, not at once: the appends submitted in the
+   * same turn (the requests read together, or the writers a finished batch has just answered, who
+   * send their next appends as one) then share a transaction, where draining at each submit sent
+   * the first of them alone and made the rest wait for the next free slot.
+   */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
       this.drain();
     });
   }
@@ -59,7 +76,7 @@ export class GroupCommit {
       this.inFlight++;
       void this.commit(batch).finally(() => {
         this.inFlight--;
-        this.drain();
+        this.schedule();
       });
     }
   }
