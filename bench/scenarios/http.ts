@@ -53,7 +53,7 @@ const describeStep = (s: StepResult): string =>
 export const httpAppend = async (context: BenchContext, pool: Pool): Promise<Figure[]> => {
   const accounts = await openAccounts(pool, 2_000);
   const seconds = context.quick ? 5 : 20;
-  const rates = context.quick ? [400, 800, 1600] : [250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000];
+  const rates = context.quick ? [400, 800, 1200, 1600] : [250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000];
   const commandApi = app('command-api', { RELAY_ENABLED: 'false' });
   await commandApi.start();
   const steps: StepResult[] = [];
