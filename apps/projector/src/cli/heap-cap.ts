@@ -2,8 +2,13 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 
-/** V8's heap limit is the old space plus the young generation (48 MB on 64-bit): a cap within this much is already set. */
-const YOUNG_GENERATION_MB = 64;
+/**
+ * Semi-spaces of 32 MB, not 16: a page of events is folded and written before two scavenges have
+ * gone by, so less of it is copied into the old space only to be marked and swept there.
+ */
+const SEMI_SPACE_MB = 32;
+/** V8's heap limit is the old space plus the young generation (three semi-spaces): a cap within this much is already set. */
+const YOUNG_GENERATION_MB = 3 * SEMI_SPACE_MB + 16;
 
 /**
  * Runs this command line again in a Node process whose old space is capped at `maxOldSpaceMb`
@@ -17,7 +22,8 @@ const YOUNG_GENERATION_MB = 64;
  */
 export const rerunWithHeapCap = async (maxOldSpaceMb: number): Promise<number | null> => {
   if (maxOldSpaceMb === 0 || getHeapStatistics().heap_size_limit / 2 ** 20 <= maxOldSpaceMb + YOUNG_GENERATION_MB) return null;
-  const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${maxOldSpaceMb}`, ...process.argv.slice(1)], { stdio: 'inherit' });
+  const flags = [`--max-old-space-size=${maxOldSpaceMb}`, `--max-semi-space-size=${SEMI_SPACE_MB}`];
+  const child = spawn(process.execPath, [...process.execArgv, ...flags, ...process.argv.slice(1)], { stdio: 'inherit' });
   // A terminal's Ctrl-C reaches both processes; a signal sent to this one alone is passed on.
   const forward = (signal: NodeJS.Signals) => (): void => void child.kill(signal);
   const handlers = [['SIGINT', forward('SIGINT')], ['SIGTERM', forward('SIGTERM')]] as const;

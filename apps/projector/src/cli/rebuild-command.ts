@@ -51,7 +51,7 @@ const withProgress = async (config: Config, label: string, work: (options: Rebui
 };
 
 /**
- * A rebuild's requests to Elasticsearch: bulk requests run to 8 MB and an index's refresh can
+ * A rebuild's requests to Elasticsearch: bulk requests run to 4 MB and an index's refresh can
  * take a while on a busy node, so a minute each, not the live path's 10 s (nothing retries them).
  */
 const withSearch = async <T>(config: Config, work: (es: ReturnType<typeof createElasticsearch>) => Promise<T>): Promise<T> => {
