@@ -10,7 +10,8 @@ import { createPool, type Pool } from '#infra/postgres/pool';
 export const resetDatabase = async (url: string): Promise<Pool> => {
   const target = new URL(url);
   const name = target.pathname.slice(1);
-  if (!/_bench$/.test(name)) throw new Error(`Refusing to reset "${name}": the benchmark only resets a *_bench database`);
+  // ledger_bench, or one of its own per engineer or branch (ledger_bench_<name>, BENCH_DATABASE_URL).
+  if (!/_bench(_[a-z0-9]+)?$/.test(name)) throw new Error(`Refusing to reset "${name}": the benchmark only resets a *_bench or *_bench_<name> database`);
   const admin = new pg.Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
   await admin.connect();
   try {

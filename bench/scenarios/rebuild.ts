@@ -3,13 +3,10 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { config } from '../lib/config.js';
 import { createElasticsearch } from '#infra/elasticsearch/elasticsearch';
-import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-store';
 import type { Pool } from '#infra/postgres/pool';
 import { PROJECTIONS } from '../../apps/projector/src/projections/registry.js';
-import { rebuildProjection } from '../../apps/projector/src/rebuild/rebuild.js';
-import { rebuildAll } from '../../apps/projector/src/rebuild/rebuild-all.js';
-import { createIndex } from '../../apps/projector/src/search/order-search.index.js';
-import { rebuildOrderSearch } from '../../apps/projector/src/search/order-search.rebuild.js';
+import { createIndex, indexBehind } from '../../apps/projector/src/search/order-search.index.js';
+import { rebuildWithCli } from '../lib/rebuild-cli.js';
 import type { Figure } from '../lib/report.js';
 import { secondsSince } from '../lib/stats.js';
 import { generateEvents, storeGenerated } from '../lib/workload.js';
@@ -59,32 +56,17 @@ const copyWrite = async (pool: Pool, tables: readonly string[]): Promise<number>
 };
 
 /**
- * Scenario 5: `projections rebuild` (the same functions the CLI calls) over a log of generated
- * events, per projection. PostgreSQL read models: against a plain cursor read of the events plus
- * a COPY of the rows the rebuild produced (read + write bound), with a target of 50,000 events/s.
- * Order search: against a raw bulk load of the same final documents with the same client.
+ * Scenario 5: `projections rebuild`, the built CLI in a process of its own as an operator runs it,
+ * over a log of generated events, per projection. PostgreSQL read models: against a plain cursor
+ * read of the events plus a COPY of the rows the rebuild produced (read + write bound), with a
+ * target of 50,000 events/s. Order search: against a raw bulk load of the same final documents
+ * with the same client. Memory: each rebuild's peak resident memory (its process's, not this one's).
  */
-/** The highest resident set size of this process while `work` runs, sampled every 50 ms, in MB. */
-const peakRss = async <T>(work: () => Promise<T>): Promise<{ result: T; peakMb: number }> => {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 50);
-  try {
-    const result = await work();
-    peak = Math.max(peak, process.memoryUsage.rss());
-    return { result, peakMb: peak / 1024 / 1024 };
-  } finally {
-    clearInterval(timer);
-  }
-};
-
 export const rebuild = async (context: BenchContext, pool: Pool): Promise<Figure[]> => {
   const count = context.quick ? 100_000 : 1_000_000;
   const generatedStart = process.hrtime.bigint();
   await storeGenerated(pool, generateEvents(count, 5));
   context.log(`${count} events stored in ${secondsSince(generatedStart).toFixed(1)} s (set-up)`);
-  const store = new PostgresEventStore(pool);
   const figures: Figure[] = [];
   const peaks: { name: string; peakMb: number }[] = [];
   /** Seconds each rebuild of one read model took, for the one cut-over's baseline. */
@@ -93,11 +75,10 @@ export const rebuild = async (context: BenchContext, pool: Pool): Promise<Figure
   context.log(`cursor read: ${Math.round(count / readSeconds)} events/s`);
 
   for (const projection of PROJECTIONS) {
-    const start = process.hrtime.bigint();
-    const { result, peakMb } = await peakRss(() => rebuildProjection(projection, { pool, store }));
-    const seconds = secondsSince(start);
+    const result = await rebuildWithCli([projection.name]);
+    const { seconds } = result;
     separateSeconds += seconds;
-    peaks.push({ name: projection.name, peakMb });
+    peaks.push({ name: projection.name, peakMb: result.peakMb });
     const copySeconds = await copyWrite(pool, projection.tables);
     const bound = count / (readSeconds + copySeconds);
     context.log(`${projection.name}: ${Math.round(count / seconds)} events/s (applied ${result.applied}); read + COPY bound ${Math.round(bound)} events/s`);
@@ -109,21 +90,22 @@ export const rebuild = async (context: BenchContext, pool: Pool): Promise<Figure
       unit: '/s',
       baseline: { name: 'cursor read + COPY', value: bound },
       target: { on: 'value', atLeast: 50_000 },
-      details: { events: count, applied: result.applied, seconds, readBoundPerSecond: count / readSeconds, copyBoundPerSecond: count / copySeconds },
+      details: { events: count, applied: result.applied, seconds, processSeconds: result.processSeconds, readBoundPerSecond: count / readSeconds, copyBoundPerSecond: count / copySeconds },
     });
   }
 
   const es = createElasticsearch(config.elasticsearchUrl, 60_000);
   try {
     const alias = config.orderSearchAlias;
-    const start = process.hrtime.bigint();
-    const { result, peakMb } = await peakRss(() => rebuildOrderSearch(es, alias, { pool, store }));
-    const seconds = secondsSince(start);
+    const result = await rebuildWithCli(['order-search']);
+    const { seconds } = result;
     separateSeconds += seconds;
-    peaks.push({ name: 'order-search', peakMb });
+    peaks.push({ name: 'order-search', peakMb: result.peakMb });
+    const rebuilt = await indexBehind(es, alias);
+    if (!rebuilt) throw new Error(`no index behind ${alias} after the rebuild`);
     // The baseline's documents: the rebuilt index's, read out before its clock starts.
     const docs: { id: string; source: unknown }[] = [];
-    const first = await es.search({ index: result.index, scroll: '2m', size: 5_000, sort: ['_doc'] });
+    const first = await es.search({ index: rebuilt, scroll: '2m', size: 5_000, sort: ['_doc'] });
     let page = first;
     while (page.hits.hits.length) {
       for (const hit of page.hits.hits) docs.push({ id: hit._id!, source: hit._source });
@@ -141,7 +123,7 @@ export const rebuild = async (context: BenchContext, pool: Pool): Promise<Figure
     await es.indices.refresh({ index: raw });
     const rawSeconds = secondsSince(rawStart);
     await es.indices.delete({ index: raw });
-    await es.indices.delete({ index: result.index });
+    await es.indices.delete({ index: rebuilt });
     context.log(`order-search: ${Math.round(count / seconds)} events/s, ${docs.length} documents; raw bulk of them ${Math.round(count / rawSeconds)} events/s`);
     figures.push({
       scenario: 'rebuild',
@@ -151,16 +133,16 @@ export const rebuild = async (context: BenchContext, pool: Pool): Promise<Figure
       unit: '/s',
       baseline: { name: 'raw bulk of the documents', value: count / rawSeconds },
       target: { on: 'ratio', atLeast: 0.8 },
-      details: { events: count, documents: docs.length, seconds, rawSeconds, applied: result.applied },
+      details: { events: count, documents: docs.length, seconds, processSeconds: result.processSeconds, rawSeconds, applied: result.applied },
     });
 
     // `projections rebuild --all`: one read of the log for every read model and one cut-over,
     // against the same read models rebuilt one after the other above.
-    const allStart = process.hrtime.bigint();
-    const all = await peakRss(() => rebuildAll(es, alias, { pool, store }));
-    const allSeconds = secondsSince(allStart);
+    const all = await rebuildWithCli(['--all']);
+    const allSeconds = all.seconds;
     peaks.push({ name: 'all read models', peakMb: all.peakMb });
-    await es.indices.delete({ index: all.result.index });
+    const allIndex = await indexBehind(es, alias);
+    if (allIndex) await es.indices.delete({ index: allIndex });
     context.log(`all read models, one cut-over: ${Math.round(count / allSeconds)} events/s; one after the other ${Math.round(count / separateSeconds)} events/s`);
     figures.push({
       scenario: 'rebuild',
@@ -170,13 +152,12 @@ export const rebuild = async (context: BenchContext, pool: Pool): Promise<Figure
       unit: '/s',
       baseline: { name: 'the same rebuilt one at a time', value: count / separateSeconds },
       target: { on: 'ratio', atLeast: 1 },
-      details: { events: count, seconds: allSeconds, separateSeconds, applied: all.result.applied },
+      details: { events: count, seconds: allSeconds, processSeconds: all.processSeconds, separateSeconds, applied: all.applied },
     });
   } finally {
     await es.close();
   }
-  // The rebuilds run in this process, as in the CLI: its peak resident memory over all of them
-  // (events of every size, one order in fifty with 100 lines).
+  // The highest of the rebuilds' peaks (events of every size, one order in fifty with 100 lines).
   const worst = peaks.reduce((a, b) => (b.peakMb > a.peakMb ? b : a));
   context.log(`peak RSS per rebuild: ${peaks.map((p) => `${p.name} ${Math.round(p.peakMb)} MB`).join(', ')}`);
   figures.push({

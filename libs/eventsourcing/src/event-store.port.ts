@@ -30,6 +30,12 @@ export interface StoredEvent extends EventEnvelope {
   readonly logPosition: LogPosition;
 }
 
+/** Which events a reader of the whole log wants. */
+export interface ReadAllFilter {
+  /** Stream categories (`<category>-<id>`); all when absent. */
+  readonly categories?: readonly string[];
+}
+
 export interface ReadAllPage {
   readonly events: readonly StoredEvent[];
   /**
@@ -71,9 +77,11 @@ export interface EventStore {
 
   /**
    * Up to `batchSize` events after `from` in global log order. Never passes over an event that a
-   * transaction still in flight may commit later: such events appear in a later call.
+   * transaction still in flight may commit later: such events appear in a later call. `filter` is
+   * a hint: an adapter may leave out the events it does not match (so a page holds up to
+   * `batchSize` of those it does), or return them all; callers still check what they get.
    */
-  readAll(from: LogPosition, batchSize: number): Promise<ReadAllPage>;
+  readAll(from: LogPosition, batchSize: number, filter?: ReadAllFilter): Promise<ReadAllPage>;
 
   /**
    * A bound on the log as of now: every event before it can be read now, and every event that

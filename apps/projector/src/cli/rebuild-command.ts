@@ -15,7 +15,7 @@ type Rebuilt = RebuildResult & { readonly where: string };
 
 /**
  * Runs one rebuild with a progress bar on stderr, then reports on stdout:
- * `<label>: read N events, applied N, rejected N, in S s (N events/s); <where>, live consumer catching up`.
+ * `<label>: read N events, applied N, rejected N, peak RSS N MB, in S s (N events/s); <where>, live consumer catching up`.
  */
 const withProgress = async (config: Config, label: string, work: (options: RebuildOptions) => Promise<Rebuilt>): Promise<void> => {
   await withPool(config, async (pool: Pool) => {
@@ -41,15 +41,17 @@ const withProgress = async (config: Config, label: string, work: (options: Rebui
     const result = await work(options).finally(() => releaseEventStore(store));
     bar.stop();
     const seconds = (Date.now() - started) / 1000;
+    // The process's peak resident memory (getrusage's maxrss, in kB here).
+    const peakMb = Math.round(process.resourceUsage().maxRSS / 1024);
     console.log(
-      `${label}: read ${result.read} events, applied ${result.applied}, rejected ${result.rejected}, ` +
-        `in ${seconds.toFixed(1)} s (${Math.round(result.read / Math.max(seconds, 0.001))} events/s); ${result.where}, live consumer catching up`,
+      `${label}: read ${result.read} events, applied ${result.applied}, rejected ${result.rejected}, peak RSS ${peakMb} MB, ` +
+        `in ${seconds.toFixed(2)} s (${Math.round(result.read / Math.max(seconds, 0.001))} events/s); ${result.where}, live consumer catching up`,
     );
   });
 };
 
 /**
- * A rebuild's requests to Elasticsearch: bulk requests run to 8 MB and an index's refresh can
+ * A rebuild's requests to Elasticsearch: bulk requests run to 4 MB and an index's refresh can
  * take a while on a busy node, so a minute each, not the live path's 10 s (nothing retries them).
  */
 const withSearch = async <T>(config: Config, work: (es: ReturnType<typeof createElasticsearch>) => Promise<T>): Promise<T> => {

@@ -77,7 +77,7 @@ export const rebuildAll = async (es: Elasticsearch, alias: string, options: Rebu
       ...projections.map((p, i) => tablesApplier(p, builders[i]!, shadowSchemaOf(p))),
       { categories: ORDER_SEARCH_PROJECTION.categories, apply: (events) => searchBuilder.apply(newIndex, events) },
     ]);
-    const totals: Totals = { read: 0, applied: 0, rejected: 0, total: await countEvents(options.pool) };
+    const totals: Totals = { read: 0, applied: 0, rejected: 0, total: await countEvents(options.pool, build.categories) };
     // Large pages for the bulk of the log, then small ones, so that little is left for the lock.
     let built = await catchUp(build, START_OF_LOG, { ...options, batchSize: options.batchSize ?? 5_000 }, totals);
     built = await catchUp(build, built, { ...options, batchSize: 2_000 }, totals);

@@ -85,7 +85,7 @@ export const applyUntil = async (
   const batchSize = options.batchSize ?? 2000;
   // The next page is read while this one is applied: reading and writing overlap.
   const read = (after: LogPosition): Promise<ReadAllPage> => {
-    const page = options.store.readAll(after, batchSize);
+    const page = options.store.readAll(after, batchSize, { categories: applier.categories });
     page.catch(() => undefined); // awaited below; a failure while a page is applied is not unhandled
     return page;
   };
@@ -127,7 +127,7 @@ export const catchUp = async (applier: Applier, from: LogPosition, options: Rebu
 export const rebuildInto = async (projection: Projection, schema: string, options: RebuildOptions): Promise<RebuildResult> => {
   const client = await options.pool.connect();
   try {
-    const totals = { read: 0, applied: 0, rejected: 0, total: await countEvents(options.pool) };
+    const totals = { read: 0, applied: 0, rejected: 0, total: await countEvents(options.pool, projection.categories) };
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE; CREATE SCHEMA "${schema}"; ${projection.createTables(schema)}`);
     const position = await catchUp(tablesApplier(projection, client, schema), START_OF_LOG, options, totals);
     return { ...totals, position };
@@ -174,7 +174,11 @@ export const rebuildProjection = async (projection: Projection, options: Rebuild
   }
 };
 
-export const countEvents = async (pool: Pool): Promise<number> => {
-  const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM events');
+/** The events of these categories (all when absent) in the log: what a rebuild will read, for its progress. */
+export const countEvents = async (pool: Pool, categories?: readonly string[]): Promise<number> => {
+  const { rows } = await pool.query<{ n: string }>(
+    "SELECT count(*) AS n FROM events WHERE $1::text[] IS NULL OR split_part(stream_id, '-', 1) = ANY($1::text[])",
+    [categories ?? null],
+  );
   return Number(rows[0]?.n ?? 0);
 };

@@ -25,6 +25,9 @@ const shippedEvent = (orderId: string): NewEvent => ({
 const cancelledEvent = (orderId: string): NewEvent => ({
   eventId: randomUUID(), type: 'OrderCancelled', schemaVersion: 1, occurredAt: now(), metadata: meta, data: { orderId, reason: 'late', cancelledAt: now() },
 });
+const paidEvent = (orderId: string): NewEvent => ({
+  eventId: randomUUID(), type: 'OrderPaid', schemaVersion: 1, occurredAt: now(), metadata: meta, data: { orderId, accountId: randomUUID(), amount: 3000, paidAt: now() },
+});
 const at = (event: NewEvent, revision: number): EventEnvelope<KnownEvent> =>
   ({ ...event, streamId: orderStreamId((event.data as { orderId: string }).orderId), streamRevision: revision, globalPosition: String(revision + 1) }) as EventEnvelope<KnownEvent>;
 
@@ -111,23 +114,28 @@ describe('order search on a real Elasticsearch node', () => {
     expect(await doc(orderId)).toBeNull();
   });
 
-  it('writing behind (a rebuild\'s exclusive writer) indexes an order when it is evicted or flushed, not at each event, in bulk requests split by size', async () => {
-    const target = await ensureOrderSearchIndex(es, `${alias}-behind`);
+  /** The real client, counting its bulk requests. */
+  const countingBulks = (): { client: typeof es; requests: () => number } => {
     let requests = 0;
-    // The real client, counting its bulk requests.
-    const counting = new Proxy(es, { get: (client, key) => (key === 'bulk' ? (...args: Parameters<typeof es.bulk>) => (requests++, client.bulk(...args)) : Reflect.get(client, key)) });
-    // Each order weighs 2 (one line item); a body limit of 1 byte makes one request per document.
-    const behind = new OrderSearchWriter(counting, store, { exclusive: true, cacheWeight: 20, maxBulkBytes: 1 });
+    const client = new Proxy(es, { get: (target, key) => (key === 'bulk' ? (...args: Parameters<typeof es.bulk>) => (requests++, target.bulk(...args)) : Reflect.get(target, key)) });
+    return { client, requests: () => requests };
+  };
+
+  it('writing behind (a rebuild\'s exclusive writer), lets the least recently changed orders go past its weight limit, indexed in bulk requests split by size, no more under way at once than it is allowed', async () => {
+    const target = await ensureOrderSearchIndex(es, `${alias}-behind`);
+    const counting = countingBulks();
+    const behind = new OrderSearchWriter(counting.client, store, { exclusive: true, cacheWeight: 20, maxBulkBytes: 1, bulksInFlight: 1 });
     const orders = Array.from({ length: 12 }, () => randomUUID());
-    // 12 orders weigh 24: the 3 oldest are evicted down to 18, so indexed; the other 9 are held.
+    // Each created order weighs 3 (itself, its line item, its event not yet indexed): 12 weigh 36, so
+    // the 6 least recently changed go, down to 18, in a request each (a body limit of 1 byte), one
+    // at a time: the call waits for the first 5.
     const created = await behind.apply(target, orders.map((id) => at(createdEvent(id), 0)));
-    expect({ applied: created.applied, requests }).toEqual({ applied: 3, requests: 3 });
-    // The evicted 3 are read back from the index; all 12 are held again, and the oldest 3 evicted.
-    const shipped = await behind.apply(target, orders.map((id) => at(shippedEvent(id), 1)));
-    expect({ applied: shipped.applied, requests }).toEqual({ applied: 3, requests: 6 });
-    // The 9 held since their creation are indexed once each, with both of their events.
+    expect({ applied: created.applied, requests: counting.requests() }).toEqual({ applied: 5, requests: 6 });
     const flushed = await behind.flush(target);
-    expect({ applied: flushed.applied, requests }).toEqual({ applied: 18, requests: 15 });
+    expect({ applied: flushed.applied, requests: counting.requests() }).toEqual({ applied: 7, requests: 12 });
+    // None is held now: each is read back from the index for its next event.
+    const shipped = await behind.apply(target, orders.map((id) => at(shippedEvent(id), 1)));
+    expect({ applied: shipped.applied + (await behind.flush(target)).applied, requests: counting.requests() }).toEqual({ applied: 12, requests: 24 });
     expect(await behind.flush(target)).toEqual({ applied: 0, skipped: 0, rejected: [] });
     await es.indices.refresh({ index: target });
     for (const id of orders) {
@@ -136,21 +144,23 @@ describe('order search on a real Elasticsearch node', () => {
     }
   });
 
-  it('writing behind, indexes in the background the orders left unchanged for two pages, while the next pages are folded', async () => {
-    const target = await ensureOrderSearchIndex(es, `${alias}-settled`);
-    const behind = new OrderSearchWriter(es, store, { exclusive: true });
-    const [a, b, c, d] = [Array.from({ length: 3 }, () => randomUUID()), [randomUUID()], [randomUUID()], [randomUUID()]];
-    const page = (ids: string[]) => behind.apply(target, ids.map((id) => at(createdEvent(id), 0)));
-    expect((await page(a)).applied).toBe(0);
-    expect((await page(b)).applied).toBe(0);
-    // Page 3 starts indexing page 1's orders; page 4 waits for that and reports them.
-    expect((await page(c)).applied).toBe(0);
-    expect((await page(d)).applied).toBe(3);
+  it('writing behind, indexes an order once it is final (shipped, or cancelled unpaid), in the background, and holds an open one, changed in memory, until the flush', async () => {
+    const target = await ensureOrderSearchIndex(es, `${alias}-final`);
+    const counting = countingBulks();
+    const behind = new OrderSearchWriter(counting.client, store, { exclusive: true });
+    const [open, shipped, cancelled] = [randomUUID(), randomUUID(), randomUUID()];
+    const created = await behind.apply(target, [open, shipped, cancelled].map((id) => at(createdEvent(id), 0)));
+    expect({ applied: created.applied, requests: counting.requests() }).toEqual({ applied: 0, requests: 0 });
+    await behind.apply(target, [at(paidEvent(open), 1), at(shippedEvent(shipped), 1), at(cancelledEvent(cancelled), 1)]);
+    expect(counting.requests()).toBe(1); // the shipped and the cancelled order; the paid one is still open
+    await behind.apply(target, [at(shippedEvent(open), 2)]);
+    expect(counting.requests()).toBe(2);
+    // Every order was indexed once, with all its events.
+    expect(await behind.flush(target)).toEqual({ applied: 7, skipped: 0, rejected: [] });
+    expect(counting.requests()).toBe(2);
     await es.indices.refresh({ index: target });
-    const indexed = async (id: string) => (await es.exists({ index: target, id }));
-    expect(await Promise.all([...a, ...c].map(indexed))).toEqual([true, true, true, false]);
-    // The flush writes the rest: page 2's (under way in the background) and pages 3 and 4.
-    expect((await behind.flush(target)).applied).toBe(3);
+    const indexed = await Promise.all([open, shipped, cancelled].map(async (id) => (await es.get<OrderSearchDocument>({ index: target, id }))._source));
+    expect(indexed.map((d) => [d?.status, d?.paymentStatus, d?.revision])).toEqual([['shipped', 'paid', 2], ['shipped', 'pending', 1], ['cancelled', 'unpaid', 1]]);
   });
 
   it('rebuilds into a new index from the event store, swaps the alias atomically and deletes the old index', async () => {

@@ -4,24 +4,24 @@ import type { EventStore } from '#eventsourcing';
 import type { OrderHistoryRow } from '#infra/read-models/order-history.table';
 import { evolveOrderHistory } from '../projections/order-history.projection.js';
 import { addOutcomes, NO_OUTCOME, ProjectionError, type ApplyOutcome } from '../projections/projection.js';
+import { bulkChunks, bulkIndex, bulkRequest, type Write } from './order-search.bulk.js';
 import { fromSearchDocument, toSearchDocument, type OrderSearchDocument } from './order-search.document.js';
 
-/** A bulk item failed for a reason worth retrying (429, 5xx): the whole batch is retried. */
-export class TransientBulkError extends Error {
-  override name = 'TransientBulkError';
-}
+export { TransientBulkError } from './order-search.bulk.js';
 
 type Rejected = ApplyOutcome['rejected'][number];
 
-interface Write {
-  readonly id: string;
-  readonly row: OrderHistoryRow;
-  readonly doc: OrderSearchDocument;
-  readonly events: EventEnvelope<OrderEvent>[];
-}
-
 const fold = (row: OrderHistoryRow | null, events: readonly EventEnvelope<OrderEvent>[]): OrderHistoryRow | null =>
   events.reduce<OrderHistoryRow | null>((current, event) => evolveOrderHistory(current, event), row);
+
+const toWrite = (id: string, row: OrderHistoryRow, events: readonly EventEnvelope<OrderEvent>[]): Write => ({ id, row, doc: toSearchDocument(row), events });
+
+/**
+ * An order the domain will most likely not change again: shipped, or cancelled and not waiting
+ * for its refund (a cancelled unpaid order is refunded only if a payment raced its cancellation).
+ * Writing behind indexes it at once; should another event come after all, it is read back.
+ */
+const isFinal = (row: OrderHistoryRow): boolean => row.status === 'shipped' || (row.status === 'cancelled' && row.paymentStatus !== 'refund_pending');
 
 /**
  * Writes orders into the search index. Each document is the order's state at a stream revision
@@ -34,40 +34,37 @@ export interface OrderSearchWriterOptions {
   /**
    * Only this writer writes to the index (a rebuild filling its new index before the alias points
    * at it). It then writes behind: it keeps the orders it folded in memory and indexes each one
-   * once, when it is evicted or at `flush()`, not again every time a later page changes it. It
-   * knows an order whose events start at revision 0 has no document yet, and reads back from
-   * Elasticsearch only the orders it has evicted.
+   * once, when it reaches a final state, when it is evicted or at `flush()`, not again every time a
+   * later page changes it; those bulk requests run in the background while the next pages are
+   * folded. It knows an order whose events start at revision 0 has no document yet, and reads
+   * back from Elasticsearch only the orders it has let go of.
    */
   readonly exclusive?: boolean;
-  /** Most line items held in memory while writing behind (an order weighs 1 + its items). */
+  /** Most weight held in memory while writing behind: an order weighs 1 + its line items + its events not yet indexed. */
   readonly cacheWeight?: number;
   /** Largest bulk request, in bytes of its body: a larger batch is split (Elasticsearch refuses bodies over `http.max_content_length`). */
   readonly maxBulkBytes?: number;
+  /** Writing behind, the most bulk requests under way at once; `apply` waits for the oldest beyond that. */
+  readonly bulksInFlight?: number;
 }
 
-/** An order folded in memory, with the events not yet indexed (none when it is clean). */
+/** An order folded in memory, with its events not yet indexed. */
 interface Held {
   readonly row: OrderHistoryRow;
-  readonly pending: EventEnvelope<OrderEvent>[];
+  readonly pending: readonly EventEnvelope<OrderEvent>[];
   readonly weight: number;
-  /** The `apply` call that last changed it. */
-  readonly touched: number;
 }
 
-/** Orders not changed for this many `apply` calls are indexed in the background. */
-const SETTLED_AFTER_CALLS = 2;
-
 const DEFAULT_CACHE_WEIGHT = 100_000;
-const DEFAULT_MAX_BULK_BYTES = 8 * 1024 * 1024;
-const weightOf = (row: OrderHistoryRow): number => 1 + row.items.length;
+const DEFAULT_MAX_BULK_BYTES = 4 * 1024 * 1024;
+const DEFAULT_BULKS_IN_FLIGHT = 2;
 
 export class OrderSearchWriter {
-  /** Exclusive mode only, oldest first (a Map keeps insertion order). */
+  /** Exclusive mode only, least recently changed first (a Map keeps insertion order). */
   private readonly held = new Map<string, Held>();
   private heldWeight = 0;
-  private calls = 0;
-  /** The bulk of settled orders under way while the next page is read and folded; one at a time. */
-  private background: Promise<ApplyOutcome> | null = null;
+  /** Writing behind: the bulk requests under way, oldest first. */
+  private readonly inFlight: Promise<ApplyOutcome>[] = [];
 
   constructor(
     private readonly es: Elasticsearch,
@@ -85,7 +82,6 @@ export class OrderSearchWriter {
     }
     for (const list of byOrder.values()) list.sort((a, b) => a.streamRevision - b.streamRevision);
     if (byOrder.size === 0) return NO_OUTCOME;
-    this.calls++;
     const current = await this.current(index, byOrder);
     let skipped = 0;
     const rejected: Rejected[] = [];
@@ -99,81 +95,78 @@ export class OrderSearchWriter {
         const follows = pending[0]!.streamRevision === (known?.revision ?? -1) + 1;
         const row = follows ? fold(known, pending) : await this.fromStore(id, pending.at(-1)!.streamRevision);
         if (!row) continue;
-        if (this.options.exclusive) this.hold(id, row, pending);
-        else writes.push({ id, row, doc: toSearchDocument(row), events: pending });
+        if (!this.options.exclusive) writes.push(toWrite(id, row, pending));
+        else this.hold(id, row, pending, writes);
       } catch (error) {
         if (!(error instanceof ProjectionError)) throw error;
         rejected.push(...pending.map((event) => ({ event: event, error })));
       }
     }
     const folded: ApplyOutcome = { applied: 0, skipped, rejected };
-    if (this.options.exclusive) {
-      const written = addOutcomes(await this.settled(), await this.evict(index));
-      this.writeSettled(index);
-      return addOutcomes(folded, written);
-    }
-    return writes.length ? addOutcomes(folded, await this.bulk(index, writes, options.refresh ?? false)) : folded;
+    if (this.options.exclusive) return addOutcomes(folded, await this.writeBehind(index, [...writes, ...this.evict()]));
+    return writes.length ? addOutcomes(folded, await bulkIndex(this.es, index, writes, this.maxBulkBytes, options.refresh ?? false)) : folded;
   }
 
-  /** Writing behind: indexes every order held with events not yet indexed. */
+  /** Writing behind: indexes every order still held and waits for every bulk request under way. */
   async flush(index: string): Promise<ApplyOutcome> {
-    const before = await this.settled();
-    const writes = this.takeUnwritten(Number.POSITIVE_INFINITY);
-    return addOutcomes(before, writes.length ? await this.bulk(index, writes, false) : NO_OUTCOME);
+    const writes = [...this.held].map(([id, { row, pending }]) => toWrite(id, row, pending));
+    this.held.clear();
+    this.heldWeight = 0;
+    let outcome = await this.writeBehind(index, writes);
+    while (this.inFlight.length) outcome = addOutcomes(outcome, await this.inFlight.shift()!);
+    return outcome;
   }
 
-  /** The held orders with events not yet indexed, last changed at or before call `upTo`, marked as written. */
-  private takeUnwritten(upTo: number): Write[] {
-    const writes: Write[] = [];
-    for (const [id, entry] of this.held) {
-      if (entry.touched > upTo) break; // the map is in order of last change
-      if (entry.pending.length === 0) continue;
-      writes.push({ id, row: entry.row, doc: toSearchDocument(entry.row), events: entry.pending });
-      this.held.set(id, { ...entry, pending: [] });
-    }
-    return writes;
+  private get maxBulkBytes(): number {
+    return this.options.maxBulkBytes ?? DEFAULT_MAX_BULK_BYTES;
   }
 
   /**
-   * Orders left unchanged for a few pages have most likely reached their last event in the log:
-   * they are indexed now, in the background, so Elasticsearch indexes while the store is read and
-   * folded. One changed again later is simply written again, at its newer revision.
+   * Starts a bulk request per chunk of the writes, in the background. Past the limit of requests
+   * under way it first waits for the oldest (backpressure: folding never runs far ahead of
+   * Elasticsearch); returns what the requests it waited for did. A failure is thrown here, by a
+   * later call that waits for it, or by `flush`.
    */
-  private writeSettled(index: string): void {
-    const writes = this.takeUnwritten(this.calls - SETTLED_AFTER_CALLS);
-    if (writes.length === 0) return;
-    this.background = this.bulk(index, writes, false);
-    this.background.catch(() => undefined); // awaited by the next apply or flush, which report its failure
+  private async writeBehind(index: string, writes: readonly Write[]): Promise<ApplyOutcome> {
+    let outcome = NO_OUTCOME;
+    for (const chunk of bulkChunks(index, writes, this.maxBulkBytes)) {
+      while (this.inFlight.length >= (this.options.bulksInFlight ?? DEFAULT_BULKS_IN_FLIGHT)) outcome = addOutcomes(outcome, await this.inFlight.shift()!);
+      const request = bulkRequest(this.es, chunk, false);
+      request.catch(() => undefined); // awaited later
+      this.inFlight.push(request);
+    }
+    return outcome;
   }
 
-  private async settled(): Promise<ApplyOutcome> {
-    const background = this.background;
-    this.background = null;
-    return background ? background : NO_OUTCOME;
-  }
-
-  private hold(id: string, row: OrderHistoryRow, events: readonly EventEnvelope<OrderEvent>[]): void {
+  /** Holds the order folded to `row`, or, when it is final, adds it to `writes` and lets it go. */
+  private hold(id: string, row: OrderHistoryRow, events: readonly EventEnvelope<OrderEvent>[], writes: Write[]): void {
     const before = this.held.get(id);
-    if (before) this.heldWeight -= before.weight;
-    this.held.delete(id); // re-inserted last: the most recently used
-    const entry = { row, pending: [...(before?.pending ?? []), ...events], weight: weightOf(row), touched: this.calls };
+    if (before) {
+      this.heldWeight -= before.weight;
+      this.held.delete(id); // set again below, last: the most recently changed
+    }
+    const pending = before ? [...before.pending, ...events] : events;
+    if (isFinal(row)) {
+      writes.push(toWrite(id, row, pending));
+      return;
+    }
+    const entry = { row, pending, weight: 1 + row.items.length + pending.length };
     this.held.set(id, entry);
     this.heldWeight += entry.weight;
   }
 
-  /** Past the weight limit, the oldest tenth of the held orders go, the unindexed ones indexed first. */
-  private async evict(index: string): Promise<ApplyOutcome> {
+  /** Past the weight limit, the least recently changed tenth of the held orders go, to be indexed. */
+  private evict(): Write[] {
     const limit = this.options.cacheWeight ?? DEFAULT_CACHE_WEIGHT;
-    if (this.heldWeight <= limit) return NO_OUTCOME;
-    const target = limit * 0.9;
+    if (this.heldWeight <= limit) return [];
     const writes: Write[] = [];
     for (const [id, entry] of this.held) {
-      if (this.heldWeight <= target) break;
+      if (this.heldWeight <= limit * 0.9) break;
       this.held.delete(id);
       this.heldWeight -= entry.weight;
-      if (entry.pending.length) writes.push({ id, row: entry.row, doc: toSearchDocument(entry.row), events: entry.pending });
+      writes.push(toWrite(id, entry.row, entry.pending));
     }
-    return writes.length ? this.bulk(index, writes, false) : NO_OUTCOME;
+    return writes;
   }
 
   private async current(index: string, byOrder: ReadonlyMap<string, readonly EventEnvelope<OrderEvent>[]>): Promise<Map<string, OrderHistoryRow>> {
@@ -199,55 +192,5 @@ export class OrderSearchWriter {
     const events = stored.filter((e) => e.streamRevision <= upTo).map((e) => upcastEnvelope(e) as EventEnvelope<OrderEvent>);
     if (events.length === 0) throw new ProjectionError(`Order ${orderId} has no events in the event store`);
     return fold(null, events);
-  }
-
-  /** Indexes the writes in bulk requests of at most `maxBulkBytes` each, one after another. */
-  private async bulk(index: string, writes: readonly Write[], refresh: boolean): Promise<ApplyOutcome> {
-    const maxBytes = this.options.maxBulkBytes ?? DEFAULT_MAX_BULK_BYTES;
-    let outcome = NO_OUTCOME;
-    let chunk: { write: Write; lines: [string, string] }[] = [];
-    let bytes = 0;
-    const send = async (last: boolean): Promise<void> => {
-      if (chunk.length === 0) return;
-      outcome = addOutcomes(outcome, await this.bulkRequest(chunk, refresh && last));
-      chunk = [];
-      bytes = 0;
-    };
-    for (let i = 0; i < writes.length; i++) {
-      const write = writes[i]!;
-      const lines: [string, string] = [
-        JSON.stringify({ index: { _index: index, _id: write.id, version: write.doc.revision, version_type: 'external' } }),
-        JSON.stringify(write.doc),
-      ];
-      const size = Buffer.byteLength(lines[0]) + Buffer.byteLength(lines[1]) + 2;
-      if (chunk.length && bytes + size > maxBytes) await send(false);
-      chunk.push({ write, lines });
-      bytes += size;
-    }
-    await send(true);
-    return outcome;
-  }
-
-  private async bulkRequest(chunk: readonly { write: Write; lines: [string, string] }[], refresh: boolean): Promise<ApplyOutcome> {
-    // Serialised once, here: the client sends strings as they are.
-    const response = await this.es.bulk<string>({ refresh, operations: chunk.flatMap(({ lines }) => lines) });
-    let applied = 0;
-    let skipped = 0;
-    const rejected: Rejected[] = [];
-    response.items.forEach((item, i) => {
-      const result = item.index;
-      const write = chunk[i]!.write;
-      if (!result?.error) {
-        applied += write.events.length;
-      } else if (result.status === 409) {
-        skipped += write.events.length; // a newer (or the same) revision is already indexed
-      } else if (result.status === 429 || result.status >= 500) {
-        throw new TransientBulkError(`Elasticsearch refused ${write.id}: ${result.status} ${result.error.type}`);
-      } else {
-        const error = new ProjectionError(`Elasticsearch rejected order ${write.id}: ${result.error.type}: ${result.error.reason ?? ''}`);
-        rejected.push(...write.events.map((event) => ({ event: event, error })));
-      }
-    });
-    return { applied, skipped, rejected };
   }
 }

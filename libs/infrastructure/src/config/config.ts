@@ -62,6 +62,11 @@ export interface Config {
   readonly consistencyTimeoutMs: number;
   /** Group commit of the PostgreSQL event store: most appends per transaction, most such transactions at once. */
   readonly groupCommit: { readonly maxBatch: number; readonly maxInFlight: number };
+  /**
+   * `ledger projections rebuild` runs in a Node process with its V8 old space capped at this many
+   * MB (0: Node's own limit, from NODE_OPTIONS or the machine's memory).
+   */
+  readonly rebuildMaxHeapMb: number;
   /** Folded aggregates each process keeps in memory (least recently used dropped first). */
   readonly aggregateCacheSize: number;
   /** A stream is snapshotted every this many events (0: never). */
@@ -272,6 +277,7 @@ export const loadConfig = (env: Environment = process.env): Config => {
     relayStallTimeoutMs: read.int('RELAY_STALL_TIMEOUT_MS', 30_000, 1),
     consistencyTimeoutMs: read.int('CONSISTENCY_TIMEOUT_MS', 5_000),
     groupCommit: { maxBatch: read.int('GROUP_COMMIT_MAX_BATCH', 128, 1), maxInFlight: read.int('GROUP_COMMIT_MAX_IN_FLIGHT', 2, 1) },
+    rebuildMaxHeapMb: read.int('REBUILD_MAX_HEAP_MB', 256, 0, 65_536),
     aggregateCacheSize: read.int('AGGREGATE_CACHE_SIZE', 10_000, 1),
     snapshotEvery: read.int('SNAPSHOT_EVERY', 500, 0),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),

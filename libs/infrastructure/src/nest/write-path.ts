@@ -57,7 +57,7 @@ const timedAppends = (store: EventStore): EventStore => ({
     }
   },
   readStream: (streamId, fromRevision) => store.readStream(streamId, fromRevision),
-  readAll: (from, batchSize) => store.readAll(from, batchSize),
+  readAll: (from, batchSize, filter) => store.readAll(from, batchSize, filter),
   readableHead: () => store.readableHead(),
   close: () => store.close(),
 });

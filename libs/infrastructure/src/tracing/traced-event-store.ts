@@ -12,7 +12,7 @@ export const tracedEventStore = (store: EventStore): EventStore => ({
     readByIdempotencyKey: (streamId: string, key: string): Promise<StoredEvent[]> =>
       inSpan('readByIdempotencyKey', { attributes: { 'ledger.stream_id': streamId } }, () => store.readByIdempotencyKey!(streamId, key)),
   }),
-  readAll: (from, batchSize) => store.readAll(from, batchSize),
+  readAll: (from, batchSize, filter) => store.readAll(from, batchSize, filter),
   readableHead: () => store.readableHead(),
   close: () => store.close(),
 });

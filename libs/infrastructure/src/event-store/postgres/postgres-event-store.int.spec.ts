@@ -75,3 +75,35 @@ describe('PostgreSQL event store: the appended notification', () => {
     expect(notified.length).toBe(seen);
   });
 });
+
+describe('PostgreSQL event store: the log filtered by category', () => {
+  const pool = createPool(testConfig(), 2);
+  const store = new PostgresEventStore(pool);
+  beforeAll(() => migrate(pool));
+  afterAll(() => pool.end());
+
+  it('leaves out the other categories, in pages of up to batchSize of those asked for, in log order', async () => {
+    // Categories of this test alone, interleaved; the one asked for has LIKE's `_` in its name, which matches only itself.
+    const tag = crypto.randomUUID().slice(0, 8);
+    const [wanted, other, wildcard] = [`k_pt${tag}`, `left${tag}`, `kept${tag}`];
+    const from = await store.readableHead();
+    const kept: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const stream = `${wanted}-${i}`;
+      await store.append(stream, [newEvent()], 'no_stream');
+      kept.push(stream);
+      await store.append(`${other}-${i}`, [newEvent()], 'no_stream');
+      await store.append(`${wildcard}-${i}`, [newEvent()], 'no_stream');
+    }
+    const read: string[] = [];
+    let position = from;
+    const deadline = Date.now() + 10_000;
+    while (read.length < 5 && Date.now() < deadline) {
+      const page = await store.readAll(position, 2, { categories: [wanted] });
+      expect(page.events.length).toBeLessThanOrEqual(2);
+      read.push(...page.events.map((e) => e.streamId));
+      position = page.events.at(-1)?.logPosition ?? position;
+    }
+    expect(read).toEqual(kept);
+  });
+});

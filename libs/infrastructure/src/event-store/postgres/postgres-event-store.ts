@@ -6,6 +6,7 @@ import {
   type EventStore,
   type ExpectedRevision,
   type LogPosition,
+  type ReadAllFilter,
   type ReadAllPage,
   type StoredEvent,
 } from '#eventsourcing';
@@ -45,6 +46,9 @@ const toStoredEvent = (row: EventRow): StoredEvent => ({
   metadata: row.metadata,
   logPosition: { commit: BigInt(row.commit_position), prepare: BigInt(row.global_position) },
 });
+
+/** `LIKE` pattern of a category's stream ids, `<category>-…`. */
+const streamPrefixPattern = (category: string): string => `${category.replace(/[\\%_]/g, '\\$&')}-%`;
 
 const expectedCode = (expected: ExpectedRevision): number => {
   if (expected === 'no_stream') return -1;
@@ -217,16 +221,19 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toStoredEvent);
   }
 
-  async readAll(from: LogPosition, batchSize: number): Promise<ReadAllPage> {
+  async readAll(from: LogPosition, batchSize: number, filter: ReadAllFilter = {}): Promise<ReadAllPage> {
     // Only transactions below the snapshot's xmin are finished: anything at or above it may
-    // still commit, and is read by a later call once it has.
+    // still commit, and is read by a later call once it has. Events of other categories are
+    // left out here, so they are neither sent nor parsed; as prefixes (LIKE), whose share of the
+    // log the planner estimates, so it keeps walking the log's index.
     const { rows } = await this.pool.query<EventRow>(
       `SELECT ${COLUMNS} FROM events
        WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+         AND ($4::text[] IS NULL OR stream_id LIKE ANY($4::text[]))
        ORDER BY transaction_id, global_position
        LIMIT $3`,
-      [from.commit.toString(), from.prepare.toString(), batchSize],
+      [from.commit.toString(), from.prepare.toString(), batchSize, filter.categories?.map(streamPrefixPattern) ?? null],
     );
     const events = rows.map(toStoredEvent);
     const last = events[events.length - 1];
