@@ -1,11 +1,9 @@
-import pg from 'pg';
 import type { NewEvent } from '#events';
 import { createPool } from '../../postgres/pool.js';
 import { migrate } from '../../postgres/migrate.js';
 import { eventStoreContract, newEvent } from '#eventsourcing/testing';
-import { appendEvents, EVENTS_APPENDED_CHANNEL, PostgresEventStore } from './postgres-event-store.js';
+import { PostgresEventStore } from './postgres-event-store.js';
 import { testConfig } from '#infra/testing/test-config';
-import { waitFor } from '#infra/testing/kafka-probe';
 
 eventStoreContract('PostgreSQL', async () => {
   const pool = createPool(testConfig());
@@ -33,46 +31,6 @@ describe('PostgreSQL event store: events by idempotency key', () => {
       `EXPLAIN SELECT * FROM events WHERE stream_id = 'x' AND metadata->>'idempotencyKey' = 'k' ORDER BY stream_revision`,
     );
     expect(rows.map((r) => Object.values(r)[0]).join('\n')).toMatch(/events_idempotency_key/);
-  });
-});
-
-describe('PostgreSQL event store: the appended notification', () => {
-  const pool = createPool(testConfig(), 4);
-  const store = new PostgresEventStore(pool);
-  const listener = new pg.Client({ connectionString: testConfig().databaseUrl });
-  const notified: number[] = [];
-  beforeAll(async () => {
-    await migrate(pool);
-    await listener.connect();
-    listener.on('notification', () => notified.push(Date.now()));
-    await listener.query(`LISTEN ${EVENTS_APPENDED_CHANNEL}`);
-  });
-  afterAll(async () => {
-    await listener.end();
-    await pool.end();
-  });
-
-  const nextNotification = (): Promise<void> => {
-    const seen = notified.length;
-    return waitFor(() => notified.length > seen, 5_000, 'a notification');
-  };
-
-  it('comes after the append committed, so a reader it wakes finds the events', async () => {
-    const stream = `notified-${crypto.randomUUID()}`;
-    const woken = nextNotification().then(() => listener.query<{ n: string }>('SELECT count(*) AS n FROM events WHERE stream_id = $1', [stream]));
-    await store.append(stream, [newEvent(), newEvent()], 'no_stream');
-    expect(Number((await woken).rows[0]!.n)).toBe(2);
-  });
-
-  it('comes for a batch of appends too, and not from the append functions themselves', async () => {
-    const woken = nextNotification();
-    await Promise.all(Array.from({ length: 12 }, () => store.append(`notified-${crypto.randomUUID()}`, [newEvent()], 'no_stream')));
-    await woken;
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the batch's last notification, if it sent two
-    const seen = notified.length;
-    await appendEvents(pool, `silent-${crypto.randomUUID()}`, [newEvent()], 'no_stream');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(notified.length).toBe(seen);
   });
 });
 

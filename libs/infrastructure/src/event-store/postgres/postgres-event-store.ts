@@ -10,12 +10,9 @@ import {
   type ReadAllPage,
   type StoredEvent,
 } from '#eventsourcing';
-import { createLogger } from '../../logging/logger.js';
 import { GroupCommit, type AppendOutcome, type AppendRequest, type GroupCommitOptions } from './group-commit.js';
 
-const log = createLogger('event-store');
-
-/** Channel notified after appends commit (the relay listens to it; see AppendedSignal). */
+/** Channel notified on every committed append (the relay listens to it). */
 export const EVENTS_APPENDED_CHANNEL = 'ledger_events_appended';
 
 interface EventRow {
@@ -135,65 +132,16 @@ export const appendBatch = async (db: Queryable, requests: readonly AppendReques
   });
 };
 
-/**
- * Notifies `EVENTS_APPENDED_CHANNEL` after appends have committed, outside their transactions:
- * a transaction that notifies holds PostgreSQL's notification-queue lock until its commit is
- * flushed, so appends that notified committed one at a time (migration 011). One notification is
- * in flight at a time; appends that commit meanwhile are covered by one more sent after it. The
- * notification is a wake-up only, committed without waiting for its flush: if it is lost (a
- * crash after the append's commit), the relay's polling finds the events.
- */
-export class AppendedSignal {
-  private sending: Promise<void> | null = null;
-  private again = false;
-
-  constructor(private readonly pool: pg.Pool) {}
-
-  raise(): void {
-    if (this.sending) {
-      this.again = true;
-      return;
-    }
-    this.sending = this.send().finally(() => {
-      this.sending = null;
-    });
-  }
-
-  /** Waits for the notification in flight, if any. */
-  async settled(): Promise<void> {
-    await this.sending;
-  }
-
-  private async send(): Promise<void> {
-    do {
-      this.again = false;
-      await this.pool
-        .query("SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, '')", [EVENTS_APPENDED_CHANNEL])
-        .catch((error: unknown) => log.debug({ err: error }, 'could not notify appended events; the relay polls'));
-    } while (this.again);
-  }
-}
-
 export class PostgresEventStore implements EventStore {
   private readonly groupCommit: GroupCommit;
-  private readonly appended: AppendedSignal;
 
   constructor(
     private readonly pool: pg.Pool,
     groupCommit: GroupCommitOptions = { maxBatch: 128, maxInFlight: 2 },
   ) {
-    const appended = (this.appended = new AppendedSignal(pool));
     this.groupCommit = new GroupCommit(
-      async (request) => {
-        const result = await appendEvents(this.pool, request.streamId, request.events, request.expected);
-        appended.raise();
-        return result;
-      },
-      async (requests) => {
-        const outcomes = await appendBatch(this.pool, requests);
-        if (outcomes.some((outcome) => outcome.ok)) appended.raise();
-        return outcomes;
-      },
+      (request) => appendEvents(this.pool, request.streamId, request.events, request.expected),
+      (requests) => appendBatch(this.pool, requests),
       groupCommit,
     );
   }
@@ -247,7 +195,6 @@ export class PostgresEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    await this.appended.settled();
     await this.pool.end();
   }
 }

@@ -8,7 +8,6 @@ import { parkedStreams } from './007-parked-streams.js';
 import { owners } from './008-owners.js';
 import { aggregateSnapshots } from './009-aggregate-snapshots.js';
 import { revisionsFromEvents } from './010-revisions-from-events.js';
-import { notifyAfterCommit } from './011-notify-after-commit.js';
 
 export interface Migration {
   readonly id: string;
@@ -16,4 +15,4 @@ export interface Migration {
 }
 
 /** In order of application; never edit one that has shipped, add the next. */
-export const MIGRATIONS: readonly Migration[] = [eventStore, readModels, relayCheckpoints, idempotencyKeys, paymentSaga, groupCommit, parkedStreams, owners, aggregateSnapshots, revisionsFromEvents, notifyAfterCommit];
+export const MIGRATIONS: readonly Migration[] = [eventStore, readModels, relayCheckpoints, idempotencyKeys, paymentSaga, groupCommit, parkedStreams, owners, aggregateSnapshots, revisionsFromEvents];
