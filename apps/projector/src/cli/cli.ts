@@ -36,11 +36,13 @@ export const buildCli = (config: Config): Command => {
     .description('rebuild from the event store into shadow tables, swap atomically, catch up; live traffic continues')
     .action(async (name: string | undefined, options: { all?: boolean }) => {
       if (options.all === Boolean(name)) throw new Error('name one projection, or give --all (not both)');
-      const exitCode = await (await import('./heap-cap.js')).rerunWithHeapCap(config.rebuildMaxHeapMb);
+      const { followLauncher, rerunWithHeapCap } = await import('./heap-cap.js');
+      const exitCode = await rerunWithHeapCap(config.rebuildMaxHeapMb);
       if (exitCode !== null) {
         process.exitCode = exitCode;
         return;
       }
+      followLauncher();
       const { rebuild, rebuildEverything } = await import('./rebuild-command.js');
       await (name ? rebuild(config, name) : rebuildEverything(config));
     });

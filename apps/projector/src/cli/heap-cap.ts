@@ -23,7 +23,8 @@ const YOUNG_GENERATION_MB = 3 * SEMI_SPACE_MB + 16;
 export const rerunWithHeapCap = async (maxOldSpaceMb: number): Promise<number | null> => {
   if (maxOldSpaceMb === 0 || getHeapStatistics().heap_size_limit / 2 ** 20 <= maxOldSpaceMb + YOUNG_GENERATION_MB) return null;
   const flags = [`--max-old-space-size=${maxOldSpaceMb}`, `--max-semi-space-size=${SEMI_SPACE_MB}`];
-  const child = spawn(process.execPath, [...process.execArgv, ...flags, ...process.argv.slice(1)], { stdio: 'inherit' });
+  // The IPC channel lets the capped process see this one go, however it goes (see followLauncher).
+  const child = spawn(process.execPath, [...process.execArgv, ...flags, ...process.argv.slice(1)], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
   // A terminal's Ctrl-C reaches both processes; a signal sent to this one alone is passed on.
   const forward = (signal: NodeJS.Signals) => (): void => void child.kill(signal);
   const handlers = [['SIGINT', forward('SIGINT')], ['SIGTERM', forward('SIGTERM')]] as const;
@@ -36,4 +37,17 @@ export const rerunWithHeapCap = async (maxOldSpaceMb: number): Promise<number | 
   } finally {
     for (const [signal, handler] of handlers) process.off(signal, handler);
   }
+};
+
+/**
+ * In the process `rerunWithHeapCap` started: dies at once when its launcher is gone. A signal the
+ * launcher receives is passed on, but a SIGKILL cannot be, and the rebuild would go on, orphaned,
+ * beside the one an operator starts next. The IPC channel closes whenever the launcher exits; it
+ * does not keep this process alive. Outside such a process, does nothing.
+ */
+export const followLauncher = (): void => {
+  const channel = process.channel;
+  if (!channel) return;
+  process.once('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+  channel.unref();
 };
