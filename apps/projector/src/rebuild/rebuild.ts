@@ -1,6 +1,7 @@
 import { parseStreamId, upcastEnvelope, type EventEnvelope, type KnownEvent } from '#events';
 import { comparePositions, START_OF_LOG, type EventStore, type LogPosition, type ReadAllPage, type StoredEvent } from '#eventsourcing';
 import type { Pool, PoolClient } from '#infra/postgres/pool';
+import { categoryPattern } from '#infra/event-store/postgres/postgres-event-store';
 import { qualified, type ApplyOutcome, type Projection } from '../projections/projection.js';
 
 export interface RebuildProgress {
@@ -177,8 +178,8 @@ export const rebuildProjection = async (projection: Projection, options: Rebuild
 /** The events of these categories (all when absent) in the log: what a rebuild will read, for its progress. */
 export const countEvents = async (pool: Pool, categories?: readonly string[]): Promise<number> => {
   const { rows } = await pool.query<{ n: string }>(
-    "SELECT count(*) AS n FROM events WHERE $1::text[] IS NULL OR split_part(stream_id, '-', 1) = ANY($1::text[])",
-    [categories ?? null],
+    'SELECT count(*) AS n FROM events WHERE $1::text[] IS NULL OR stream_id LIKE ANY($1::text[])',
+    [categories?.map(categoryPattern) ?? null],
   );
   return Number(rows[0]?.n ?? 0);
 };

@@ -44,8 +44,8 @@ const toStoredEvent = (row: EventRow): StoredEvent => ({
   logPosition: { commit: BigInt(row.commit_position), prepare: BigInt(row.global_position) },
 });
 
-/** `LIKE` pattern of a category's stream ids, `<category>-…`. */
-const streamPrefixPattern = (category: string): string => `${category.replace(/[\\%_]/g, '\\$&')}-%`;
+/** `LIKE` pattern of a category's stream ids, `<category>-…` (see parseStreamId): for SQL over `events`. */
+export const categoryPattern = (category: string): string => `${category.replace(/[\\%_]/g, '\\$&')}-%`;
 
 const expectedCode = (expected: ExpectedRevision): number => {
   if (expected === 'no_stream') return -1;
@@ -181,7 +181,7 @@ export class PostgresEventStore implements EventStore {
          AND ($4::text[] IS NULL OR stream_id LIKE ANY($4::text[]))
        ORDER BY transaction_id, global_position
        LIMIT $3`,
-      [from.commit.toString(), from.prepare.toString(), batchSize, filter.categories?.map(streamPrefixPattern) ?? null],
+      [from.commit.toString(), from.prepare.toString(), batchSize, filter.categories?.map(categoryPattern) ?? null],
     );
     const events = rows.map(toStoredEvent);
     const last = events[events.length - 1];
