@@ -96,6 +96,26 @@ describe('GroupCommit', () => {
     expect(r.calls).toHaveLength(4);
   });
 
+  it('shares many waiting appends among the free slots, but never cuts a batch below eight', async () => {
+    const r = recorder();
+    const group = new GroupCommit(r.one, r.many, { maxBatch: 128, maxInFlight: 2 });
+    const many = Array.from({ length: 32 }, (_, i) => group.submit(request(`m${i}`)));
+    await tick();
+    expect(r.calls.map((c) => c.streams.length)).toEqual([16, 16]);
+    r.calls.forEach((c) => c.finish());
+    await Promise.all(many);
+    const few = Array.from({ length: 12 }, (_, i) => group.submit(request(`f${i}`)));
+    await tick();
+    expect(r.calls.slice(2).map((c) => c.streams.length)).toEqual([8, 4]);
+    r.calls.slice(2).forEach((c) => c.finish());
+    await Promise.all(few);
+    const eight = Array.from({ length: 8 }, (_, i) => group.submit(request(`e${i}`)));
+    await tick();
+    expect(r.calls.slice(4).map((c) => c.streams.length)).toEqual([8]);
+    r.calls[4]!.finish();
+    await Promise.all(eight);
+  });
+
   it('puts one append per stream in a batch, and keeps each stream’s appends in order', async () => {
     const r = recorder();
     const group = new GroupCommit(r.one, r.many, { maxBatch: 10, maxInFlight: 1 });

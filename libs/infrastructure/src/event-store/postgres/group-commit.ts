@@ -18,6 +18,15 @@ export interface GroupCommitOptions {
   readonly maxInFlight: number;
 }
 
+/**
+ * Waiting appends are shared among the free transaction slots, but no batch is cut below this
+ * size: two batches of 16 in flight commit 32 writers' appends faster than one of 32 (the second
+ * runs while the first waits for its WAL flush), while two of 4 were slower than one of 8 (each
+ * transaction has its own fixed cost). Measured ad hoc on PostgreSQL 15, 2 cores: at 32 writers
+ * 10,043–11,838 appends/s against 7,904–9,963/s.
+ */
+const SHARED_BATCH_FLOOR = 8;
+
 interface Waiting extends AppendRequest {
   resolve(result: AppendResult): void;
   reject(error: unknown): void;
@@ -26,8 +35,9 @@ interface Waiting extends AppendRequest {
 /**
  * Group commit for appends, as databases do for their write-ahead logs. The appends submitted in
  * one turn of the event loop are committed together at its end (one that is alone, with a slot
- * free, goes alone); appends that arrive while `maxInFlight` transactions are running wait
- * together and are then committed by one transaction. Under load the commits (and their WAL
+ * free, goes alone; many are shared among the free slots, at least SHARED_BATCH_FLOOR a batch);
+ * appends that arrive while `maxInFlight` transactions are running wait together and are then
+ * committed by one transaction. Under load the commits (and their WAL
  * flushes) are shared; alone, an append waits for the end of the turn and nothing more.
  *
  * `commitOne` commits one append; `commitMany` commits several appends to distinct streams in one
@@ -72,7 +82,9 @@ export class GroupCommit {
 
   private drain(): void {
     while (this.inFlight < this.options.maxInFlight && this.waiting.length) {
-      const batch = this.nextBatch();
+      const free = this.options.maxInFlight - this.inFlight;
+      const share = Math.max(SHARED_BATCH_FLOOR, Math.ceil(this.waiting.length / free));
+      const batch = this.nextBatch(Math.min(this.options.maxBatch, share));
       this.inFlight++;
       void this.commit(batch).finally(() => {
         this.inFlight--;
@@ -82,16 +94,16 @@ export class GroupCommit {
   }
 
   /**
-   * The oldest waiting appends, at most one per stream: a second append to a stream waits for the
+   * The oldest waiting appends, at most `limit` and one per stream: a second append to a stream waits for the
    * next batch (it may depend on the first's outcome), and so do the later ones to that stream, so
    * each stream's appends keep their order.
    */
-  private nextBatch(): Waiting[] {
+  private nextBatch(limit: number): Waiting[] {
     const batch: Waiting[] = [];
     const streams = new Set<string>();
     const rest: Waiting[] = [];
     for (const waiting of this.waiting) {
-      if (batch.length < this.options.maxBatch && !streams.has(waiting.streamId)) {
+      if (batch.length < limit && !streams.has(waiting.streamId)) {
         batch.push(waiting);
         streams.add(waiting.streamId);
       } else {
