@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { config } from './lib/config.js';
 import type { Pool } from '#infra/postgres/pool';
 import { resetDatabase } from './lib/database.js';
+import { quietMachine } from './lib/quiet.js';
 import { judge, machine, table, type Figure } from './lib/report.js';
 import { endToEnd, httpAppend, httpBreakdown, observabilityCost } from './scenarios/http.js';
 import { rebuild } from './scenarios/rebuild.js';
@@ -42,6 +43,8 @@ for (const name of only) {
   const pool = await resetDatabase(context.databaseUrl);
   try {
     if (!Object.keys(info).length) info = await machine(pool, config.elasticsearchUrl, process.env['KAFKA_VERSION'] ?? 'unknown');
+    const quiet = await quietMachine();
+    context.log(`machine quiet after ${quiet.seconds.toFixed(0)} s (${(quiet.busy * 100).toFixed(0)}% busy)`);
     figures.push(...(await SCENARIOS[name]!(context, pool)));
   } finally {
     await pool.end();

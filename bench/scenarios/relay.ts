@@ -8,6 +8,7 @@ import { toTopicMessages } from '#infra/relay/kafka-message';
 import { connectRelayProducer } from '#infra/relay/produce-policy';
 import { Relay } from '#infra/relay/relay';
 import { deleteTopics } from '../lib/kafka.js';
+import { quietMachine } from '../lib/quiet.js';
 import type { Figure } from '../lib/report.js';
 import { secondsSince, sleep } from '../lib/stats.js';
 import { generateEvents, storeGenerated } from '../lib/workload.js';
@@ -36,6 +37,9 @@ export const relay = async (context: BenchContext, pool: Pool): Promise<Figure[]
   await ensureTopics(setup, topicLayout(config));
   await setup.disconnect();
 
+  // Storing the backlog leaves PostgreSQL writing, and the topics deleted above leave Kafka
+  // deleting their segments: each clock starts on a quiet machine.
+  await quietMachine();
   const relay = new Relay(pool, store, kafka, { name: 'bench', batchSize, pollIntervalMs: config.relayPollIntervalMs, topics: topicLayout(config) });
   relay.start();
   while (relay.status.published === 0) await sleep(1);
@@ -62,6 +66,7 @@ export const relay = async (context: BenchContext, pool: Pool): Promise<Figure[]
   await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: config.kafkaPartitions, replicationFactor: 1 })), waitForLeaders: true });
   await admin.disconnect();
   const producer = await connectRelayProducer(kafka, topicLayout(config));
+  await quietMachine();
   const send = (topicMessages: TopicMessages[]) => producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
   await send(batches[0]!);
   const rawStart = process.hrtime.bigint();
