@@ -5,7 +5,7 @@ import {
   type AccountRow, type StoredAccount, type TransactionRow,
 } from '#infra/read-models/account-statement.table';
 import { ACCOUNT_STATEMENT_PARKED, parkedStreamsDdl } from '#infra/read-models/parked-streams.table';
-import { insertRecordsSql } from '#infra/read-models/read-model.table';
+import { insertRecordsSql, recordParams } from '#infra/read-models/read-model.table';
 import { loadParked, saveParked } from './parked-streams.js';
 import { ProjectionError, qualified, type ApplyOutcome, type Projection } from './projection.js';
 import { inRevisionOrder, rejectingInto } from './revision-order.js';
@@ -76,11 +76,11 @@ export const accountStatementProjection: Projection = {
       await client.query(
         `${insertRecordsSql(schema, ACCOUNT_STATEMENT)}
          ON CONFLICT (account_id) DO UPDATE SET balance = EXCLUDED.balance, revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at`,
-        [JSON.stringify([...changed].map((id) => accountRecord(current.get(id)!)))],
+        recordParams(ACCOUNT_STATEMENT, [...changed].map((id) => accountRecord(current.get(id)!))),
       );
     }
     if (transactions.length) {
-      await client.query(insertRecordsSql(schema, ACCOUNT_TRANSACTIONS), [JSON.stringify(transactions.map(transactionRecord))]);
+      await client.query(insertRecordsSql(schema, ACCOUNT_TRANSACTIONS), recordParams(ACCOUNT_TRANSACTIONS, transactions.map(transactionRecord)));
     }
     await saveParked(client, schema, ACCOUNT_STATEMENT_PARKED, outcome.streams);
     return { applied: outcome.applied, skipped: outcome.skipped, parked: outcome.parked, rejected };

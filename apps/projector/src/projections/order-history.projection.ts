@@ -4,7 +4,7 @@ import {
   ORDER_HISTORY, orderHistoryDdl, orderHistoryFromStored, orderHistoryRecord, type OrderHistoryRow, type OrderStatus, type StoredOrderHistory,
 } from '#infra/read-models/order-history.table';
 import { ORDER_HISTORY_PARKED, parkedStreamsDdl } from '#infra/read-models/parked-streams.table';
-import { insertRecordsSql } from '#infra/read-models/read-model.table';
+import { insertRecordsSql, recordParams } from '#infra/read-models/read-model.table';
 import { loadParked, saveParked } from './parked-streams.js';
 import { ProjectionError, qualified, type ApplyOutcome, type Projection } from './projection.js';
 import { inRevisionOrder, rejectingInto } from './revision-order.js';
@@ -87,7 +87,7 @@ export const orderHistoryProjection: Projection = {
          ON CONFLICT (order_id) DO UPDATE SET status = EXCLUDED.status, cancel_reason = EXCLUDED.cancel_reason,
            cancelled_at = EXCLUDED.cancelled_at, shipped_at = EXCLUDED.shipped_at, status_history = EXCLUDED.status_history,
            revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at, payment_status = EXCLUDED.payment_status`,
-        [JSON.stringify(records)],
+        recordParams(ORDER_HISTORY, records),
       );
     }
     await saveParked(client, schema, ORDER_HISTORY_PARKED, outcome.streams);

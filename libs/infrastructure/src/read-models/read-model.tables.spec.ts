@@ -4,7 +4,7 @@ import {
 import {
   ORDER_HISTORY, addPaymentStatusSql, orderHistoryDdl, orderHistoryDdlAt002, orderHistoryFromStored, orderHistoryRecord, type StoredOrderHistory,
 } from './order-history.table.js';
-import { columnNames, insertRecordsSql } from './read-model.table.js';
+import { columnNames, insertRecordsSql, recordParams } from './read-model.table.js';
 
 const at = new Date('2026-11-24T10:00:00.000Z');
 const storedOrder: StoredOrderHistory = {
@@ -35,6 +35,15 @@ describe('read-model tables', () => {
     expect(orderHistoryDdl('public')).toContain("payment_status text NOT NULL DEFAULT 'pending'\n");
     expect(addPaymentStatusSql).toBe("ALTER TABLE order_history ADD COLUMN payment_status text NOT NULL DEFAULT 'pending';");
     expect(insertRecordsSql('rebuild_x', ACCOUNT_TRANSACTIONS)).toContain('INSERT INTO "rebuild_x"."account_transactions" (account_id, revision,');
+  });
+
+  it('inserts records from one typed array per column, in the column order, absent values as null; with jsonb columns, from one JSON array', () => {
+    const plain = { name: 't', columns: [{ name: 'id', type: 'text' }, { name: 'n', type: 'bigint' }] };
+    expect(insertRecordsSql('s', plain)).toBe('INSERT INTO "s"."t" (id, n) SELECT * FROM unnest($1::text[], $2::bigint[])');
+    expect(recordParams(plain, [{ n: 2, id: 'a' }, { id: 'b' }])).toEqual([['a', 'b'], [2, null]]);
+    const withJson = { name: 'j', columns: [{ name: 'id', type: 'text' }, { name: 'doc', type: 'jsonb' }] };
+    expect(insertRecordsSql('s', withJson)).toBe('INSERT INTO "s"."j" (id, doc) SELECT id, doc FROM jsonb_to_recordset($1::jsonb) AS r(id text, doc jsonb)');
+    expect(recordParams(withJson, [{ id: 'a', doc: [1] }])).toEqual(['[{"id":"a","doc":[1]}]']);
   });
 
   it('creates account_statement at 002 without the owner 008 adds, and as it is now with it', () => {
