@@ -37,8 +37,8 @@ interface Waiting extends AppendRequest {
  * one turn of the event loop are committed together at its end (one that is alone, with a slot
  * free, goes alone; many are shared among the free slots, at least SHARED_BATCH_FLOOR a batch);
  * appends that arrive while `maxInFlight` transactions are running wait together and are then
- * committed by one transaction. Under load the commits (and their WAL
- * flushes) are shared; alone, an append waits for the end of the turn and nothing more.
+ * committed by one transaction. Under load the commits (and their WAL flushes) are shared; alone,
+ * an append waits for the end of the turn and nothing more.
  *
  * `commitOne` commits one append; `commitMany` commits several appends to distinct streams in one
  * transaction and returns one outcome per append, in order. When `commitMany` itself fails (a duplicate event id aborts the
