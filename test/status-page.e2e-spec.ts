@@ -83,4 +83,25 @@ describe('The status page, in a real browser, while deposits run', () => {
     expect(await page.locator('#chart polyline[data-series="account-statement (events)"]').count()).toBe(1);
     expect(violations).toEqual([]);
   }, 120_000);
+
+  it('draws only known figures: a projection missing from the first samples, or a null, leaves a gap', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${baseUrl('projector')}/status`);
+    // The page's own chart, given the history a projector has right after it starts: its first
+    // sample is taken before the consumers report any lag, and the relay's figure is unknown once.
+    const history = [
+      { at: 1, lagEvents: {}, lagSeconds: {}, relayUnpublished: null, applied: 0 },
+      { at: 2, lagEvents: { 'account-statement': 4 }, lagSeconds: {}, relayUnpublished: 2, applied: 1 },
+      { at: 3, lagEvents: { 'account-statement': null }, lagSeconds: {}, relayUnpublished: 0, applied: 2 },
+    ];
+    const points = await page.evaluate(`(() => {
+      const svg = chart(${JSON.stringify(history)}, 2000);
+      return [...svg.querySelectorAll('polyline')].map((p) => [p.getAttribute('data-series'), p.getAttribute('points')]);
+    })()`);
+    expect(points).toEqual([
+      ['account-statement (events)', '320.0,30.0'],
+      ['relay unpublished', '320.0,90.0 610.0,150.0'],
+    ]);
+    await page.close();
+  }, 60_000);
 });

@@ -32,13 +32,15 @@ const table = (head, rows) => {
   rows.forEach((r) => { const row = el('tr'); r.forEach((c) => row.append(el('td', {}, c))); t.append(row); });
   return t;
 };
+// A projection that had not reported yet is missing from a sample, and an unknown figure is null: neither is drawn.
+const known = (v) => typeof v === 'number' && Number.isFinite(v);
 const chart = (history, intervalMs) => {
   const W = 640, H = 180, P = 30;
   const svg = el('svg', { width: W, height: H, viewBox: '0 0 ' + W + ' ' + H, 'data-samples': history.length, role: 'img', 'aria-label': 'lag over the last minutes' });
   const names = [...new Set(history.flatMap((s) => Object.keys(s.lagEvents)))].sort();
   const series = names.map((n) => ({ name: n + ' (events)', values: history.map((s) => s.lagEvents[n]) }));
   series.push({ name: 'relay unpublished', values: history.map((s) => s.relayUnpublished) });
-  const max = Math.max(1, ...series.flatMap((s) => s.values.filter((v) => v !== null)));
+  const max = Math.max(1, ...series.flatMap((s) => s.values.filter(known)));
   const span = Math.max(1, history.length - 1);
   const x = (i) => P + ((W - 2 * P) * i) / span;
   const y = (v) => H - P - ((H - 2 * P) * v) / max;
@@ -46,7 +48,7 @@ const chart = (history, intervalMs) => {
   svg.append(el('text', { x: P, y: H - 8, 'font-size': 11, fill: '#555' }, '-' + Math.round((span * intervalMs) / 60000 * 10) / 10 + ' min'));
   series.forEach((s, k) => {
     const colour = COLOURS[k % COLOURS.length];
-    const points = s.values.map((v, i) => (v === null ? null : x(i).toFixed(1) + ',' + y(v).toFixed(1))).filter(Boolean).join(' ');
+    const points = s.values.map((v, i) => (!known(v) ? null : x(i).toFixed(1) + ',' + y(v).toFixed(1))).filter(Boolean).join(' ');
     svg.append(el('polyline', { points, fill: 'none', stroke: colour, 'stroke-width': 1.5, 'data-series': s.name }));
     svg.append(el('text', { x: W - P - 150, y: 14 + 13 * k, 'font-size': 11, fill: colour }, s.name));
   });
