@@ -1,4 +1,5 @@
 import type { NewEvent } from '#events';
+import pg from 'pg';
 import { createPool } from '../../postgres/pool.js';
 import { migrate } from '../../postgres/migrate.js';
 import { eventStoreContract, newEvent } from '#eventsourcing/testing';
@@ -63,5 +64,30 @@ describe('PostgreSQL event store: the log filtered by category', () => {
       position = page.events.at(-1)?.logPosition ?? position;
     }
     expect(read).toEqual(kept);
+  });
+});
+
+describe('PostgreSQL event store: when an event occurred', () => {
+  // The server's zone, and one that is not UTC (+05:45): the read gives the same ISO string.
+  const pools = [createPool(testConfig(), 2), new pg.Pool({ connectionString: testConfig().databaseUrl, max: 2, options: '-c TimeZone=Asia/Kathmandu' })];
+  beforeAll(() => migrate(pools[0]!));
+  afterAll(() => Promise.all(pools.map((pool) => pool.end())));
+
+  it.each(['2026-11-26T13:37:25.123Z', '2026-11-26T13:37:25.000Z', '1999-12-31T23:59:59.999Z'])('reads back %s as it was appended, whatever the session’s time zone', async (occurredAt) => {
+    const stream = `occurred-${crypto.randomUUID()}`;
+    const writer = new PostgresEventStore(pools[0]!);
+    const { logPosition } = await writer.append(stream, [{ ...newEvent(), occurredAt }], 'no_stream');
+    for (const pool of pools) {
+      const store = new PostgresEventStore(pool);
+      expect((await store.readStream(stream)).map((e) => e.occurredAt)).toEqual([occurredAt]);
+      const before = { commit: logPosition.commit, prepare: logPosition.prepare - 1n };
+      // Readable once every transaction that began before it has ended (another test's may be open).
+      let page = await store.readAll(before, 1);
+      for (const deadline = Date.now() + 10_000; page.events.length === 0 && Date.now() < deadline; ) {
+        await new Promise((done) => setTimeout(done, 50));
+        page = await store.readAll(before, 1);
+      }
+      expect(page.events.map((e) => [e.streamId, e.occurredAt])).toEqual([[stream, occurredAt]]);
+    }
   });
 });

@@ -10,6 +10,7 @@ import {
   type ReadAllPage,
   type StoredEvent,
 } from '#eventsourcing';
+import { TIMESTAMPTZ_AS_ISO } from '../../postgres/timestamptz.js';
 import { GroupCommit, type AppendOutcome, type AppendRequest, type GroupCommitOptions } from './group-commit.js';
 
 /** Channel notified on every committed append (the relay listens to it). */
@@ -25,7 +26,8 @@ interface EventRow {
   schema_version: number;
   data: unknown;
   metadata: EventMetadata;
-  occurred_at: Date;
+  /** As its ISO string (TIMESTAMPTZ_AS_ISO), not a Date. */
+  occurred_at: string;
 }
 
 const COLUMNS =
@@ -38,7 +40,7 @@ const toStoredEvent = (row: EventRow): StoredEvent => ({
   streamId: row.stream_id,
   streamRevision: Number(row.stream_revision),
   globalPosition: row.global_position,
-  occurredAt: row.occurred_at.toISOString(),
+  occurredAt: row.occurred_at,
   data: row.data,
   metadata: row.metadata,
   logPosition: { commit: BigInt(row.commit_position), prepare: BigInt(row.global_position) },
@@ -153,19 +155,21 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStream(streamId: string, fromRevision = 0): Promise<StoredEvent[]> {
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND stream_revision >= $2 ORDER BY stream_revision`,
-      [streamId, fromRevision],
-    );
+    const { rows } = await this.pool.query<EventRow>({
+      text: `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND stream_revision >= $2 ORDER BY stream_revision`,
+      values: [streamId, fromRevision],
+      types: TIMESTAMPTZ_AS_ISO,
+    });
     return rows.map(toStoredEvent);
   }
 
   async readByIdempotencyKey(streamId: string, idempotencyKey: string): Promise<StoredEvent[]> {
     // Served by the partial index events_idempotency_key (migration 009).
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND metadata->>'idempotencyKey' = $2 ORDER BY stream_revision`,
-      [streamId, idempotencyKey],
-    );
+    const { rows } = await this.pool.query<EventRow>({
+      text: `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND metadata->>'idempotencyKey' = $2 ORDER BY stream_revision`,
+      values: [streamId, idempotencyKey],
+      types: TIMESTAMPTZ_AS_ISO,
+    });
     return rows.map(toStoredEvent);
   }
 
@@ -174,15 +178,16 @@ export class PostgresEventStore implements EventStore {
     // still commit, and is read by a later call once it has. Events of other categories are
     // left out here, so they are neither sent nor parsed; as prefixes (LIKE), whose share of the
     // log the planner estimates, so it keeps walking the log's index.
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${COLUMNS} FROM events
+    const { rows } = await this.pool.query<EventRow>({
+      text: `SELECT ${COLUMNS} FROM events
        WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
          AND ($4::text[] IS NULL OR stream_id LIKE ANY($4::text[]))
        ORDER BY transaction_id, global_position
        LIMIT $3`,
-      [from.commit.toString(), from.prepare.toString(), batchSize, filter.categories?.map(categoryPattern) ?? null],
-    );
+      values: [from.commit.toString(), from.prepare.toString(), batchSize, filter.categories?.map(categoryPattern) ?? null],
+      types: TIMESTAMPTZ_AS_ISO,
+    });
     const events = rows.map(toStoredEvent);
     const last = events[events.length - 1];
     return { events, next: last ? last.logPosition : from };
