@@ -8,7 +8,7 @@ import { createIndex, indexBehind, newIndexName, pointAlias } from '../search/or
 import { ORDER_SEARCH_PROJECTION } from '../search/order-search.projection.js';
 import { OrderSearchWriter } from '../search/order-search.writer.js';
 import {
-  applyUntil, catchUp, countEvents, dropSwappedOut, setState, shadowSchemaOf, swapIn, tablesApplier, tablesOf,
+  applyUntil, BULK_PAGE, catchUp, countEvents, dropSwappedOut, PAGE, setState, shadowSchemaOf, swapIn, tablesApplier, tablesOf,
   type Applier, type RebuildOptions, type RebuildResult, type Totals,
 } from './rebuild.js';
 
@@ -79,8 +79,8 @@ export const rebuildAll = async (es: Elasticsearch, alias: string, options: Rebu
     ]);
     const totals: Totals = { read: 0, applied: 0, rejected: 0, total: await countEvents(options.pool, build.categories) };
     // Large pages for the bulk of the log, then small ones, so that little is left for the lock.
-    let built = await catchUp(build, START_OF_LOG, { ...options, batchSize: options.batchSize ?? 5_000 }, totals);
-    built = await catchUp(build, built, { ...options, batchSize: 2_000 }, totals);
+    let built = await catchUp(build, START_OF_LOG, { ...options, batchSize: options.batchSize ?? BULK_PAGE }, totals);
+    built = await catchUp(build, built, { ...options, batchSize: PAGE }, totals);
     const flushed = await searchBuilder.flush(newIndex);
     totals.applied += flushed.applied;
     totals.rejected += flushed.rejected.length;

@@ -68,6 +68,11 @@ export const tablesApplier = (projection: Projection, client: PoolClient, schema
   apply: (events) => projection.apply(client, schema, events),
 });
 
+/** Events per page read and applied, by default. */
+export const PAGE = 2_000;
+/** Per page over the bulk of the log, when a rebuild starts from its beginning. */
+export const BULK_PAGE = 5_000;
+
 export type Totals = { read: number; applied: number; rejected: number; total: number };
 
 /**
@@ -83,7 +88,7 @@ export const applyUntil = async (
 ): Promise<{ position: LogPosition; read: number }> => {
   let position = from;
   let count = 0;
-  const batchSize = options.batchSize ?? 2000;
+  const batchSize = options.batchSize ?? PAGE;
   // The next page is read while this one is applied: reading and writing overlap.
   const read = (after: LogPosition): Promise<ReadAllPage> => {
     const page = options.store.readAll(after, batchSize, { categories: applier.categories });
@@ -119,7 +124,7 @@ export const catchUp = async (applier: Applier, from: LogPosition, options: Rebu
   for (let pass = 0; pass < 10; pass++) {
     const done = await applyUntil(applier, position, await options.store.readableHead(), options, totals);
     position = done.position;
-    if (done.read < (options.batchSize ?? 2000)) break;
+    if (done.read < (options.batchSize ?? PAGE)) break;
   }
   return position;
 };
@@ -130,7 +135,11 @@ export const rebuildInto = async (projection: Projection, schema: string, option
   try {
     const totals = { read: 0, applied: 0, rejected: 0, total: await countEvents(options.pool, projection.categories) };
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE; CREATE SCHEMA "${schema}"; ${projection.createTables(schema)}`);
-    const position = await catchUp(tablesApplier(projection, client, schema), START_OF_LOG, options, totals);
+    const applier = tablesApplier(projection, client, schema);
+    // Large pages for the bulk of the log (fewer statements per event), then small ones, so that
+    // little is left for the pass that holds the live tables' lock.
+    const bulk = await catchUp(applier, START_OF_LOG, { ...options, batchSize: options.batchSize ?? BULK_PAGE }, totals);
+    const position = await catchUp(applier, bulk, options, totals);
     return { ...totals, position };
   } finally {
     client.release();
