@@ -1,10 +1,16 @@
 import { deadLetterTopic, encodeEnvelope, topicForStream } from '#events';
 import type { Message, TopicMessages } from 'kafkajs';
 import type { StoredEvent } from '#eventsourcing';
+import type { RawStoredEvent } from '../event-store/postgres/postgres-event-store.js';
+
+/** What the relay needs of an event besides its envelope: its headers', dead letter's and checkpoint's fields. */
+export type RelayedEvent = Omit<StoredEvent, 'data' | 'metadata'>;
 
 /** A stored event as the Kafka record the relay sends, with its topic and (estimated) size. */
 export interface OutgoingRecord {
-  readonly event: StoredEvent;
+  readonly event: RelayedEvent;
+  /** The trace context the event was stored with (its metadata's), if any. */
+  readonly traceparent: string | undefined;
   readonly topic: string;
   readonly key: string;
   readonly value: string;
@@ -20,19 +26,35 @@ const HEADER_FRAMING = 10;
 const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /** Key = stream id, value = the envelope, headers repeat what consumers route on. */
+const outgoing = (event: RelayedEvent, traceparent: string | undefined, value: string, topicPrefix: string): OutgoingRecord => {
+  const headers: Record<string, string> = {
+    type: event.type,
+    schemaVersion: String(event.schemaVersion),
+    eventId: event.eventId,
+    streamRevision: String(event.streamRevision),
+  };
+  if (traceparent) headers['traceparent'] = traceparent;
+  const headerBytes = Object.entries(headers).reduce((n, [k, v]) => n + byteLength(k) + byteLength(v) + HEADER_FRAMING, 0);
+  const bytes = RECORD_FRAMING + byteLength(event.streamId) + byteLength(value) + headerBytes;
+  return { event, traceparent, topic: topicForStream(event.streamId, topicPrefix), key: event.streamId, value, headers, bytes };
+};
+
 export const toOutgoingRecord = (event: StoredEvent, topicPrefix = ''): OutgoingRecord => {
   const { logPosition: _position, ...envelope } = event;
-  const headers: Record<string, string> = {
-    type: envelope.type,
-    schemaVersion: String(envelope.schemaVersion),
-    eventId: envelope.eventId,
-    streamRevision: String(envelope.streamRevision),
-  };
-  if (envelope.metadata.traceparent) headers['traceparent'] = envelope.metadata.traceparent;
-  const value = encodeEnvelope(envelope);
-  const headerBytes = Object.entries(headers).reduce((n, [k, v]) => n + byteLength(k) + byteLength(v) + HEADER_FRAMING, 0);
-  const bytes = RECORD_FRAMING + byteLength(envelope.streamId) + byteLength(value) + headerBytes;
-  return { event, topic: topicForStream(envelope.streamId, topicPrefix), key: envelope.streamId, value, headers, bytes };
+  return outgoing(event, envelope.metadata.traceparent, encodeEnvelope(envelope), topicPrefix);
+};
+
+/**
+ * The same record from an event read with its data and metadata as JSON text: the envelope is
+ * written around them, with the fields encodeEnvelope writes, in its order, so consumers decode
+ * the same envelope.
+ */
+export const rawToOutgoingRecord = (event: RawStoredEvent, topicPrefix = ''): OutgoingRecord => {
+  const value =
+    `{"eventId":${JSON.stringify(event.eventId)},"type":${JSON.stringify(event.type)},"schemaVersion":${event.schemaVersion},` +
+    `"streamId":${JSON.stringify(event.streamId)},"streamRevision":${event.streamRevision},"globalPosition":${JSON.stringify(event.globalPosition)},` +
+    `"occurredAt":${JSON.stringify(event.occurredAt)},"data":${event.dataJson},"metadata":${event.metadataJson}}`;
+  return outgoing(event, event.traceparent, value, topicPrefix);
 };
 
 /** Groups records by topic, keeping their order within each topic (and so each stream). */
@@ -47,6 +69,7 @@ export const groupByTopic = (records: readonly OutgoingRecord[]): TopicMessages[
 };
 
 export const toTopicMessages = (events: readonly StoredEvent[], topicPrefix = ''): TopicMessages[] => groupByTopic(events.map((event) => toOutgoingRecord(event, topicPrefix)));
+export const rawToTopicMessages = (events: readonly RawStoredEvent[], topicPrefix = ''): TopicMessages[] => groupByTopic(events.map((event) => rawToOutgoingRecord(event, topicPrefix)));
 
 /**
  * What goes to `<topic>.dlq` for an event Kafka refused as too large: the event's headers, why, and

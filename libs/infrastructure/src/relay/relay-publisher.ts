@@ -3,7 +3,8 @@ import { CompressionTypes, type Producer, type TopicMessages } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { StoredEvent } from '#eventsourcing';
 import { relayProduceDuration } from '../metrics/relay.metrics.js';
-import { groupByTopic, tooLargeDeadLetter, toOutgoingRecord, type OutgoingRecord } from './kafka-message.js';
+import type { RawStoredEvent } from '../event-store/postgres/postgres-event-store.js';
+import { groupByTopic, rawToOutgoingRecord, tooLargeDeadLetter, toOutgoingRecord, type OutgoingRecord, type RelayedEvent } from './kafka-message.js';
 import { chunkByBytes } from './produce-chunks.js';
 import { isMessageTooLarge } from './produce-policy.js';
 import { producing, unrecorded } from './relay-tracing.js';
@@ -20,7 +21,7 @@ export interface PublisherOptions {
 /** One produce request: these events, in order. */
 export interface ProduceRequest {
   readonly records: readonly OutgoingRecord[];
-  readonly last: StoredEvent;
+  readonly last: RelayedEvent;
 }
 
 /**
@@ -38,10 +39,16 @@ export class RelayPublisher {
   ) {}
 
   requests(events: readonly StoredEvent[]): ProduceRequest[] {
-    return chunkByBytes(events.map((event) => toOutgoingRecord(event, this.options.topicPrefix)), (r) => r.bytes, this.options.maxBatchBytes).map((records) => ({
-      records,
-      last: records[records.length - 1]!.event,
-    }));
+    return this.chunks(events.map((event) => toOutgoingRecord(event, this.options.topicPrefix)));
+  }
+
+  /** The same, for events read with their data and metadata as JSON text. */
+  rawRequests(events: readonly RawStoredEvent[]): ProduceRequest[] {
+    return this.chunks(events.map((event) => rawToOutgoingRecord(event, this.options.topicPrefix)));
+  }
+
+  private chunks(records: readonly OutgoingRecord[]): ProduceRequest[] {
+    return chunkByBytes(records, (r) => r.bytes, this.options.maxBatchBytes).map((chunk) => ({ records: chunk, last: chunk[chunk.length - 1]!.event }));
   }
 
   /** Sends one request; resolves to how many of its events were dead-lettered. */

@@ -14,7 +14,7 @@ import type { OutgoingRecord } from './kafka-message.js';
 export const producing = async <T>(records: readonly OutgoingRecord[], produce: (records: readonly OutgoingRecord[]) => Promise<T>): Promise<T> => {
   const spans: Span[] = [];
   const traced = records.map((record) => {
-    const parent = contextOfTraceparent(record.event.metadata.traceparent);
+    const parent = contextOfTraceparent(record.traceparent);
     if (!trace.getSpanContext(parent)) return record;
     const span = tracer.startSpan(
       `send ${record.topic}`,

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { accountStreamId, decodeEnvelope, deadLetterTopic, orderStreamId, topicForCategory, type NewEvent } from '#events';
-import type { EventStore } from '#eventsourcing';
 import { createKafka, ensureTopics, topicLayout } from '../kafka/kafka.js';
 import { createPool, type Pool } from '../postgres/pool.js';
 import { migrate } from '../postgres/migrate.js';
@@ -27,7 +26,7 @@ describe('Relay: event store → Kafka', () => {
   let pool: Pool;
   let store: PostgresEventStore;
   const relays: Relay[] = [];
-  const newRelay = (options: Partial<RelayOptions> & { pool?: Pool; store?: EventStore; kafka?: Kafka } = {}): Relay => {
+  const newRelay = (options: Partial<RelayOptions> & { pool?: Pool; store?: PostgresEventStore; kafka?: Kafka } = {}): Relay => {
     const relay = new Relay(options.pool ?? pool, options.store ?? store, options.kafka ?? kafka, {
       batchSize: 200, pollIntervalMs: 200, standbyRetryMs: 200, topics: topicLayout(testConfig()), ...options,
     });

@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
-import { EVENTS_APPENDED_CHANNEL } from '../event-store/postgres/postgres-event-store.js';
-import type { EventStore, LogPosition, ReadAllPage } from '#eventsourcing';
+import { EVENTS_APPENDED_CHANNEL, type PostgresEventStore, type RawStoredEvent } from '../event-store/postgres/postgres-event-store.js';
+import type { LogPosition } from '#eventsourcing';
 import { DEFAULT_RELAY_MAX_BATCH_BYTES } from '../config/config.js';
 import { createLogger } from '../logging/logger.js';
 import type { TopicLayout } from '../kafka/kafka.js';
@@ -59,7 +59,7 @@ export class Relay implements EventRelay {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly store: EventStore,
+    private readonly store: PostgresEventStore,
     private readonly kafka: Kafka,
     private readonly options: RelayOptions,
   ) {}
@@ -161,9 +161,10 @@ export class Relay implements EventRelay {
       let position = await loadCheckpoint(session, this.name);
       // The next page is read while this one is produced, and a checkpoint is written while the
       // next request is produced: the checkpoints still follow the acks, in order, on one connection.
-      const read = (after: LogPosition): Promise<ReadAllPage> => {
+      // Data and metadata as JSON text: they go to Kafka as they are.
+      const read = (after: LogPosition): Promise<{ readonly events: readonly RawStoredEvent[]; readonly next: LogPosition }> => {
         appended = false;
-        return handled(this.store.readAll(after, this.options.batchSize));
+        return handled(this.store.readAllRaw(after, this.options.batchSize));
       };
       let next = read(position);
       let saving: Promise<void> = Promise.resolve();
@@ -180,7 +181,7 @@ export class Relay implements EventRelay {
             continue;
           }
           next = read(page.next);
-          const requests = publisher.requests(page.events);
+          const requests = publisher.rawRequests(page.events);
           for (const [i, request] of requests.entries()) {
             const deadLettered = await publisher.send(request.records);
             await saving;

@@ -33,6 +33,39 @@ interface EventRow {
 const COLUMNS =
   'global_position, transaction_id::text AS commit_position, event_id, stream_id, stream_revision, type, schema_version, data, metadata, occurred_at';
 
+/**
+ * A stored event with its data and metadata as the JSON text PostgreSQL prints them, not parsed:
+ * for the relay, which passes them on to Kafka as they are (readAllRaw).
+ */
+export interface RawStoredEvent extends Omit<StoredEvent, 'data' | 'metadata'> {
+  readonly dataJson: string;
+  readonly metadataJson: string;
+  readonly traceparent: string | undefined;
+}
+
+interface RawEventRow extends Omit<EventRow, 'data' | 'metadata'> {
+  data: string;
+  metadata: string;
+  traceparent: string | null;
+}
+
+const RAW_COLUMNS =
+  "global_position, transaction_id::text AS commit_position, event_id, stream_id, stream_revision, type, schema_version, data::text AS data, metadata::text AS metadata, metadata->>'traceparent' AS traceparent, occurred_at";
+
+const toRawStoredEvent = (row: RawEventRow): RawStoredEvent => ({
+  eventId: row.event_id,
+  type: row.type,
+  schemaVersion: row.schema_version,
+  streamId: row.stream_id,
+  streamRevision: Number(row.stream_revision),
+  globalPosition: row.global_position,
+  occurredAt: row.occurred_at,
+  dataJson: row.data,
+  metadataJson: row.metadata,
+  traceparent: row.traceparent ?? undefined,
+  logPosition: { commit: BigInt(row.commit_position), prepare: BigInt(row.global_position) },
+});
+
 const toStoredEvent = (row: EventRow): StoredEvent => ({
   eventId: row.event_id,
   type: row.type,
@@ -174,12 +207,26 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readAll(from: LogPosition, batchSize: number, filter: ReadAllFilter = {}): Promise<ReadAllPage> {
+    const events = (await this.readLog<EventRow>(COLUMNS, from, batchSize, filter)).map(toStoredEvent);
+    return { events, next: events.at(-1)?.logPosition ?? from };
+  }
+
+  /**
+   * As readAll, with each event's data and metadata as JSON text: the relay sends them on as they
+   * are, and parsing them only to serialise them again was a good part of its work.
+   */
+  async readAllRaw(from: LogPosition, batchSize: number): Promise<{ readonly events: readonly RawStoredEvent[]; readonly next: LogPosition }> {
+    const events = (await this.readLog<RawEventRow>(RAW_COLUMNS, from, batchSize, {})).map(toRawStoredEvent);
+    return { events, next: events.at(-1)?.logPosition ?? from };
+  }
+
+  private async readLog<Row extends pg.QueryResultRow>(columns: string, from: LogPosition, batchSize: number, filter: ReadAllFilter): Promise<Row[]> {
     // Only transactions below the snapshot's xmin are finished: anything at or above it may
     // still commit, and is read by a later call once it has. Events of other categories are
     // left out here, so they are neither sent nor parsed; as prefixes (LIKE), whose share of the
     // log the planner estimates, so it keeps walking the log's index.
-    const { rows } = await this.pool.query<EventRow>({
-      text: `SELECT ${COLUMNS} FROM events
+    const { rows } = await this.pool.query<Row>({
+      text: `SELECT ${columns} FROM events
        WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
          AND ($4::text[] IS NULL OR stream_id LIKE ANY($4::text[]))
@@ -188,9 +235,7 @@ export class PostgresEventStore implements EventStore {
       values: [from.commit.toString(), from.prepare.toString(), batchSize, filter.categories?.map(categoryPattern) ?? null],
       types: TIMESTAMPTZ_AS_ISO,
     });
-    const events = rows.map(toStoredEvent);
-    const last = events[events.length - 1];
-    return { events, next: last ? last.logPosition : from };
+    return rows;
   }
 
   async readableHead(): Promise<LogPosition> {
