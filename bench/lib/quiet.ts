@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Pool } from '#infra/postgres/pool';
 import { sleep } from './stats.js';
 
 /** Busy and total CPU time of the whole machine so far (jiffies, from /proc/stat). */
@@ -26,4 +27,23 @@ export const quietMachine = async (maxBusy = 0.15, maxSeconds = 60): Promise<{ s
     const seconds = (Date.now() - start) / 1000;
     if (busy < maxBusy || seconds >= maxSeconds) return { seconds, busy };
   }
+};
+
+/**
+ * Before a clock: what the step before wrote is flushed (a checkpoint, not left to fall on the
+ * next step's time) and the machine is quiet (Elasticsearch merging, autovacuum).
+ */
+export const settle = async (pool: Pool): Promise<void> => {
+  await pool.query('CHECKPOINT');
+  await quietMachine();
+};
+
+/**
+ * A log just stored, left as autovacuum leaves a log that has been written (hint bits and the
+ * visibility map set, statistics taken), then settled: otherwise the first reader of each page
+ * sets its hint bits and writes it out again, and autovacuum may start beside it.
+ */
+export const settleStoredLog = async (pool: Pool): Promise<void> => {
+  await pool.query('VACUUM (ANALYZE) events');
+  await settle(pool);
 };

@@ -6,7 +6,7 @@ import { createElasticsearch } from '#infra/elasticsearch/elasticsearch';
 import type { Pool } from '#infra/postgres/pool';
 import { PROJECTIONS } from '../../apps/projector/src/projections/registry.js';
 import { createIndex, indexBehind } from '../../apps/projector/src/search/order-search.index.js';
-import { quietMachine } from '../lib/quiet.js';
+import { settle, settleStoredLog } from '../lib/quiet.js';
 import { rebuildWithCli } from '../lib/rebuild-cli.js';
 import type { Figure } from '../lib/report.js';
 import { secondsSince } from '../lib/stats.js';
@@ -57,15 +57,6 @@ const copyWrite = async (pool: Pool, tables: readonly string[]): Promise<number>
 };
 
 /**
- * Before each clock: what the step before wrote is flushed (a checkpoint, not left to fall on the
- * next step's time) and the machine is quiet (Elasticsearch merging, autovacuum).
- */
-const settle = async (pool: Pool): Promise<void> => {
-  await pool.query('CHECKPOINT');
-  await quietMachine();
-};
-
-/**
  * Scenario 5: `projections rebuild`, the built CLI in a process of its own as an operator runs it,
  * over a log of generated events, per projection. PostgreSQL read models: against a plain cursor
  * read of the events plus a COPY of the rows the rebuild produced (read + write bound), with a
@@ -77,10 +68,8 @@ export const rebuild = async (context: BenchContext, pool: Pool): Promise<Figure
   const generatedStart = process.hrtime.bigint();
   await storeGenerated(pool, generateEvents(count, 5));
   context.log(`${count} events stored in ${secondsSince(generatedStart).toFixed(1)} s (set-up)`);
-  // As autovacuum leaves a log that has been written: hint bits and the visibility map set, and
-  // the pages flushed; otherwise the first rebuilds pay for that (and autovacuum runs beside them).
-  await pool.query('VACUUM (ANALYZE) events');
-  await settle(pool);
+  // Otherwise the first rebuilds pay for the log's hint bits (and autovacuum runs beside them).
+  await settleStoredLog(pool);
   const figures: Figure[] = [];
   const peaks: { name: string; peakMb: number }[] = [];
   /** Seconds each rebuild of one read model took, for the one cut-over's baseline. */

@@ -8,7 +8,7 @@ import { rawToTopicMessages } from '#infra/relay/kafka-message';
 import { connectRelayProducer } from '#infra/relay/produce-policy';
 import { Relay } from '#infra/relay/relay';
 import { deleteTopics } from '../lib/kafka.js';
-import { quietMachine } from '../lib/quiet.js';
+import { quietMachine, settleStoredLog } from '../lib/quiet.js';
 import type { Figure } from '../lib/report.js';
 import { secondsSince, sleep } from '../lib/stats.js';
 import { generateEvents, storeGenerated } from '../lib/workload.js';
@@ -38,13 +38,9 @@ export const relay = async (context: BenchContext, pool: Pool): Promise<Figure[]
   await setup.disconnect();
 
   // Storing the backlog leaves PostgreSQL writing, and the topics deleted above leave Kafka
-  // deleting their segments: each clock starts on a quiet machine. The backlog is vacuumed and
-  // checkpointed first, as autovacuum leaves a log that has been written (as in the rebuild
-  // scenario): otherwise the relay's first read of each page sets its hint bits and writes it
-  // out again, and autovacuum may start beside the relay.
-  await pool.query('VACUUM (ANALYZE) events');
-  await pool.query('CHECKPOINT');
-  await quietMachine();
+  // deleting their segments: each clock starts on a quiet machine, the backlog settled as the
+  // rebuild scenario's log is.
+  await settleStoredLog(pool);
   const relay = new Relay(pool, store, kafka, { name: 'bench', batchSize, pollIntervalMs: config.relayPollIntervalMs, topics: topicLayout(config) });
   relay.start();
   while (relay.status.published === 0) await sleep(1);

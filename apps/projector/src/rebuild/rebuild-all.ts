@@ -1,5 +1,4 @@
 import { parseStreamId } from '#events';
-import { START_OF_LOG } from '#eventsourcing';
 import type { Elasticsearch } from '#infra/elasticsearch/elasticsearch';
 import type { PoolClient } from '#infra/postgres/pool';
 import { addOutcomes, NO_OUTCOME, qualified } from '../projections/projection.js';
@@ -8,7 +7,7 @@ import { createIndex, indexBehind, newIndexName, pointAlias } from '../search/or
 import { ORDER_SEARCH_PROJECTION } from '../search/order-search.projection.js';
 import { OrderSearchWriter } from '../search/order-search.writer.js';
 import {
-  applyUntil, BULK_PAGE, catchUp, countEvents, dropSwappedOut, PAGE, setState, shadowSchemaOf, swapIn, tablesApplier, tablesOf,
+  applyUntil, catchUpFromStart, countEvents, dropSwappedOut, setState, shadowSchemaOf, swapIn, tablesApplier, tablesOf,
   type Applier, type RebuildOptions, type RebuildResult, type Totals,
 } from './rebuild.js';
 
@@ -78,9 +77,7 @@ export const rebuildAll = async (es: Elasticsearch, alias: string, options: Rebu
       { categories: ORDER_SEARCH_PROJECTION.categories, apply: (events) => searchBuilder.apply(newIndex, events) },
     ]);
     const totals: Totals = { read: 0, applied: 0, rejected: 0, total: await countEvents(options.pool, build.categories) };
-    // Large pages for the bulk of the log, then small ones, so that little is left for the lock.
-    let built = await catchUp(build, START_OF_LOG, { ...options, batchSize: options.batchSize ?? BULK_PAGE }, totals);
-    built = await catchUp(build, built, { ...options, batchSize: PAGE }, totals);
+    const built = await catchUpFromStart(build, options, totals);
     const flushed = await searchBuilder.flush(newIndex);
     totals.applied += flushed.applied;
     totals.rejected += flushed.rejected.length;

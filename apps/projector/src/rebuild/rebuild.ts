@@ -69,7 +69,7 @@ export const tablesApplier = (projection: Projection, client: PoolClient, schema
 });
 
 /** Events per page read and applied, by default. */
-export const PAGE = 2_000;
+const PAGE = 2_000;
 /** Per page over the bulk of the log, when a rebuild starts from its beginning. */
 export const BULK_PAGE = 5_000;
 
@@ -129,17 +129,22 @@ export const catchUp = async (applier: Applier, from: LogPosition, options: Rebu
   return position;
 };
 
+/**
+ * From the start of the log: large pages for its bulk (fewer statements per event), then small
+ * ones up to the head, so that little is left for the pass that holds the live tables' lock.
+ */
+export const catchUpFromStart = async (applier: Applier, options: RebuildOptions, totals: Totals): Promise<LogPosition> => {
+  const bulk = await catchUp(applier, START_OF_LOG, { ...options, batchSize: options.batchSize ?? BULK_PAGE }, totals);
+  return catchUp(applier, bulk, { ...options, batchSize: PAGE }, totals);
+};
+
 /** Builds the projection from the event store into `schema` (dropped and recreated), without swapping. */
 export const rebuildInto = async (projection: Projection, schema: string, options: RebuildOptions): Promise<RebuildResult> => {
   const client = await options.pool.connect();
   try {
     const totals = { read: 0, applied: 0, rejected: 0, total: await countEvents(options.pool, projection.categories) };
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE; CREATE SCHEMA "${schema}"; ${projection.createTables(schema)}`);
-    const applier = tablesApplier(projection, client, schema);
-    // Large pages for the bulk of the log (fewer statements per event), then small ones, so that
-    // little is left for the pass that holds the live tables' lock.
-    const bulk = await catchUp(applier, START_OF_LOG, { ...options, batchSize: options.batchSize ?? BULK_PAGE }, totals);
-    const position = await catchUp(applier, bulk, options, totals);
+    const position = await catchUpFromStart(tablesApplier(projection, client, schema), options, totals);
     return { ...totals, position };
   } finally {
     client.release();

@@ -1,6 +1,6 @@
 import type { Elasticsearch } from '#infra/elasticsearch/elasticsearch';
 import { START_OF_LOG } from '#eventsourcing';
-import { applyUntil, catchUp, countEvents, setState, type Applier, type RebuildOptions, type RebuildResult } from '../rebuild/rebuild.js';
+import { applyUntil, BULK_PAGE, catchUp, countEvents, setState, type Applier, type RebuildOptions, type RebuildResult } from '../rebuild/rebuild.js';
 import { createIndex, indexBehind, newIndexName, pointAlias } from './order-search.index.js';
 import { ORDER_SEARCH_PROJECTION } from './order-search.projection.js';
 import { OrderSearchWriter } from './order-search.writer.js';
@@ -27,9 +27,9 @@ export const rebuildOrderSearch = async (es: Elasticsearch, alias: string, optio
     const builder = new OrderSearchWriter(es, options.store, { exclusive: true });
     const build: Applier = { categories: ORDER_SEARCH_PROJECTION.categories, apply: (events) => builder.apply(index, events) };
     const totals = { read: 0, applied: 0, rejected: 0, total: await countEvents(options.pool, ORDER_SEARCH_PROJECTION.categories) };
-    // Larger pages than the PostgreSQL rebuild's: fewer round trips to the store. Of order events
-    // only (the store filters), so 5,000 hold about as many as 10,000 of the whole log did.
-    const built = await catchUp(build, START_OF_LOG, { ...options, batchSize: options.batchSize ?? 5_000 }, totals);
+    // The bulk's large pages all the way (no lock to keep short here). Of order events only (the
+    // store filters), so 5,000 hold about as many as 10,000 of the whole log did.
+    const built = await catchUp(build, START_OF_LOG, { ...options, batchSize: options.batchSize ?? BULK_PAGE }, totals);
     // It wrote behind: what it still holds is indexed now, before searches move to the new index.
     const flushed = await builder.flush(index);
     totals.applied += flushed.applied;

@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
-import { EVENTS_APPENDED_CHANNEL, type PostgresEventStore, type RawStoredEvent } from '../event-store/postgres/postgres-event-store.js';
+import { EVENTS_APPENDED_CHANNEL, type PostgresEventStore, type RawReadAllPage } from '../event-store/postgres/postgres-event-store.js';
 import type { LogPosition } from '#eventsourcing';
 import { DEFAULT_RELAY_MAX_BATCH_BYTES } from '../config/config.js';
 import { createLogger } from '../logging/logger.js';
@@ -162,7 +162,7 @@ export class Relay implements EventRelay {
       // The next page is read while this one is produced, and a checkpoint is written while the
       // next request is produced: the checkpoints still follow the acks, in order, on one connection.
       // Data and metadata as JSON text: they go to Kafka as they are.
-      const read = (after: LogPosition): Promise<{ readonly events: readonly RawStoredEvent[]; readonly next: LogPosition }> => {
+      const read = (after: LogPosition): Promise<RawReadAllPage> => {
         appended = false;
         return handled(this.store.readAllRaw(after, this.options.batchSize));
       };

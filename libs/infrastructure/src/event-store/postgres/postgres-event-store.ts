@@ -43,6 +43,12 @@ export interface RawStoredEvent extends Omit<StoredEvent, 'data' | 'metadata'> {
   readonly traceparent: string | undefined;
 }
 
+/** A page of the log as readAllRaw reads it. */
+export interface RawReadAllPage {
+  readonly events: readonly RawStoredEvent[];
+  readonly next: LogPosition;
+}
+
 interface RawEventRow extends Omit<EventRow, 'data' | 'metadata'> {
   data: string;
   metadata: string;
@@ -52,6 +58,8 @@ interface RawEventRow extends Omit<EventRow, 'data' | 'metadata'> {
 const RAW_COLUMNS =
   "global_position, transaction_id::text AS commit_position, event_id, stream_id, stream_revision, type, schema_version, data::text AS data, metadata::text AS metadata, metadata->>'traceparent' AS traceparent, occurred_at";
 
+// toRawStoredEvent and toStoredEvent spell out the same fields on purpose: building them from one
+// shared object by spread cost reading 485,078 events 5.8-6.6 s of CPU against 4.4-5.2 s.
 const toRawStoredEvent = (row: RawEventRow): RawStoredEvent => ({
   eventId: row.event_id,
   type: row.type,
@@ -215,7 +223,7 @@ export class PostgresEventStore implements EventStore {
    * As readAll, with each event's data and metadata as JSON text: the relay sends them on as they
    * are, and parsing them only to serialise them again was a good part of its work.
    */
-  async readAllRaw(from: LogPosition, batchSize: number): Promise<{ readonly events: readonly RawStoredEvent[]; readonly next: LogPosition }> {
+  async readAllRaw(from: LogPosition, batchSize: number): Promise<RawReadAllPage> {
     const events = (await this.readLog<RawEventRow>(RAW_COLUMNS, from, batchSize, {})).map(toRawStoredEvent);
     return { events, next: events.at(-1)?.logPosition ?? from };
   }
