@@ -18,10 +18,20 @@ export interface Write {
 }
 
 type Rejected = ApplyOutcome['rejected'][number];
-type Line = { readonly write: Write; readonly lines: readonly [string, string] };
 
-/** A bulk request's lines, serialised, with the writes they index. */
-export type BulkChunk = readonly Line[];
+/** What a bulk request's answer is matched with, item by item: the order and the events its document holds. */
+type Indexed = Pick<Write, 'id' | 'events'>;
+
+/**
+ * A bulk request: its body, already serialised into bytes (the client sends a Buffer as it is),
+ * and, in the same order, the writes it indexes. Holding bytes rather than the lines' strings or
+ * the documents keeps a request under way out of V8's heap: a rebuild has two in the background
+ * for as long as Elasticsearch takes, long enough for strings to be copied into the old space.
+ */
+export interface BulkChunk {
+  readonly body: Buffer;
+  readonly writes: readonly Indexed[];
+}
 
 /**
  * The writes as bulk requests' bodies of at most `maxBytes` each (one document alone may be
@@ -29,23 +39,26 @@ export type BulkChunk = readonly Line[];
  * write is refused (409). Serialised one request at a time, as they are taken.
  */
 export function* bulkChunks(index: string, writes: Iterable<Write>, maxBytes: number): Generator<BulkChunk> {
-  let chunk: Line[] = [];
+  const target = JSON.stringify(index);
+  let body = Buffer.allocUnsafeSlow(maxBytes);
   let bytes = 0;
+  let indexed: Indexed[] = [];
   for (const write of writes) {
-    const lines = [
-      JSON.stringify({ index: { _index: index, _id: write.id, version: write.doc.revision, version_type: 'external' } }),
-      JSON.stringify(write.doc),
-    ] as const;
-    const size = Buffer.byteLength(lines[0]) + Buffer.byteLength(lines[1]) + 2;
-    if (chunk.length && bytes + size > maxBytes) {
-      yield chunk;
-      chunk = [];
+    const action = `{"index":{"_index":${target},"_id":${JSON.stringify(write.id)},"version":${write.doc.revision},"version_type":"external"}}\n`;
+    const doc = `${JSON.stringify(write.doc)}\n`;
+    const size = Buffer.byteLength(action) + Buffer.byteLength(doc);
+    if (indexed.length && bytes + size > maxBytes) {
+      yield { body: body.subarray(0, bytes), writes: indexed };
+      body = Buffer.allocUnsafeSlow(maxBytes);
       bytes = 0;
+      indexed = [];
     }
-    chunk.push({ write, lines });
-    bytes += size;
+    if (size > body.length) body = Buffer.concat([body.subarray(0, bytes)], bytes + size); // one document larger than the limit
+    bytes += body.write(action, bytes);
+    bytes += body.write(doc, bytes);
+    indexed.push({ id: write.id, events: write.events });
   }
-  if (chunk.length) yield chunk;
+  if (indexed.length) yield { body: body.subarray(0, bytes), writes: indexed };
 }
 
 /** Indexes the writes in bulk requests one after another; `refresh` with the last. */
@@ -61,14 +74,15 @@ export const bulkIndex = async (es: Elasticsearch, index: string, writes: readon
 
 /** One bulk request: a 409 counts its events as skipped, a 429 or 5xx throws (retry it all), any other error rejects them. */
 export const bulkRequest = async (es: Elasticsearch, chunk: BulkChunk, refresh: boolean): Promise<ApplyOutcome> => {
-  // Serialised once, here: the client sends strings as they are.
-  const response = await es.bulk<string>({ refresh, operations: chunk.flatMap(({ lines }) => lines) });
+  // The answer is read item by item, in the body's order; only each item's status and error are sent back.
+  const response = await es.bulk({ refresh, filter_path: ['errors', 'items.*.status', 'items.*.error'], ...bulkBody(chunk.body) });
   let applied = 0;
   let skipped = 0;
   const rejected: Rejected[] = [];
+  if (response.items.length !== chunk.writes.length) throw new Error(`Elasticsearch answered ${response.items.length} items for a bulk request of ${chunk.writes.length}`);
   response.items.forEach((item, i) => {
     const result = item.index;
-    const write = chunk[i]!.write;
+    const write = chunk.writes[i]!;
     if (!result?.error) {
       applied += write.events.length;
     } else if (result.status === 409) {
@@ -82,3 +96,9 @@ export const bulkRequest = async (es: Elasticsearch, chunk: BulkChunk, refresh: 
   });
   return { applied, skipped, rejected };
 };
+
+/**
+ * A serialised body for `bulk`: its typings take the operations as objects, but its transport
+ * sends a string or a Buffer as it is (and serialises anything else as NDJSON).
+ */
+const bulkBody = (body: Buffer): { operations: [] } => ({ operations: body as unknown as [] });

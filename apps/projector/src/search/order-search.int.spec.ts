@@ -8,6 +8,7 @@ import { createPool, type Pool } from '#infra/postgres/pool';
 import type { OrderHistoryRow } from '#infra/read-models/order-history.table';
 import { evolveOrderHistory } from '../projections/order-history.projection.js';
 import { ensureOrderSearchIndex, indexBehind } from './order-search.index.js';
+import { bulkChunks, bulkRequest, type Write } from './order-search.bulk.js';
 import { toSearchDocument, type OrderSearchDocument } from './order-search.document.js';
 import { rebuildOrderSearch } from './order-search.rebuild.js';
 import { OrderSearchWriter } from './order-search.writer.js';
@@ -161,6 +162,33 @@ describe('order search on a real Elasticsearch node', () => {
     await es.indices.refresh({ index: target });
     const indexed = await Promise.all([open, shipped, cancelled].map(async (id) => (await es.get<OrderSearchDocument>({ index: target, id }))._source));
     expect(indexed.map((d) => [d?.status, d?.paymentStatus, d?.revision])).toEqual([['shipped', 'paid', 2], ['shipped', 'pending', 1], ['cancelled', 'unpaid', 1]]);
+  });
+
+  it('sends bulk bodies as bytes split by size, multi-byte text included, and matches each item of the answer with its order: indexed, stale (409) or rejected', async () => {
+    const target = await ensureOrderSearchIndex(es, `${alias}-bytes`);
+    const write = (row: OrderHistoryRow, events: EventEnvelope<KnownEvent>[]): Write =>
+      ({ id: row.orderId, row, doc: toSearchDocument(row), events: events as EventEnvelope<OrderEvent>[] });
+    const folded = (event: EventEnvelope<KnownEvent>): OrderHistoryRow => evolveOrderHistory(null, event as EventEnvelope<OrderEvent>);
+    const [plain, accented, stale, refused] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const created = [plain, accented, stale, refused].map((id, i) => at(createdEvent(id, ['Kettle', 'Crème brûlée 🍮 Ω', 'Mug', 'Pan'][i]), 0));
+    const [plainRow, accentedRow, staleRow, refusedRow] = created.map(folded) as [OrderHistoryRow, OrderHistoryRow, OrderHistoryRow, OrderHistoryRow];
+    // The stale order is indexed at revision 3 first; its document at revision 0 below is refused.
+    expect(await bulkRequest(es, [...bulkChunks(target, [write({ ...staleRow, revision: 3 }, [])], 1 << 20)][0]!, false)).toMatchObject({ rejected: [] });
+    // A field the strict mapping does not have: Elasticsearch rejects that document alone.
+    const writes = [write(plainRow, [created[0]!]), write(accentedRow, [created[1]!]), write(staleRow, [created[2]!]), write({ ...refusedRow, unknownField: 1 } as OrderHistoryRow, [created[3]!])];
+    const one = [...bulkChunks(target, writes, 1 << 20)];
+    expect(one).toHaveLength(1);
+    expect(one[0]!.body.toString('utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as unknown)).toEqual(
+      writes.flatMap((w) => [{ index: { _index: target, _id: w.id, version: w.doc.revision, version_type: 'external' } }, w.doc]),
+    );
+    const outcome = await bulkRequest(es, one[0]!, true);
+    expect({ applied: outcome.applied, skipped: outcome.skipped, rejected: outcome.rejected.map((r) => r.event.streamId) }).toEqual({
+      applied: 2, skipped: 1, rejected: [orderStreamId(refused)],
+    });
+    expect((await es.get<OrderSearchDocument>({ index: target, id: accented }))._source?.items[0]?.name).toBe('Crème brûlée 🍮 Ω');
+    // Split by size in bytes: a limit just under two documents' bytes gives one request per document.
+    const size = one[0]!.body.length;
+    expect([...bulkChunks(target, writes.slice(0, 2), Math.floor(size / 2))].map((c) => c.writes.map((w) => w.id))).toEqual([[plain], [accented]]);
   });
 
   it('rebuilds into a new index from the event store, swaps the alias atomically and deletes the old index', async () => {
