@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { ExpressServerAdapter } from '#infra/http/express-server';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfigOrExit, type Config } from '#infra/config/config';
 import { configureLogging, PinoNestLogger } from '#infra/logging/logger';
@@ -19,7 +20,7 @@ import { requireJsonBody } from './shared/json-body.middleware.js';
 /** Builds and starts command-api; a port of 0 picks a free one (tests). */
 export const bootstrap = async (config: Config): Promise<NestExpressApplication> => {
   configureLogging(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, logger: new PinoNestLogger() });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), new ExpressServerAdapter(), { bodyParser: false, logger: new PinoNestLogger() });
   if (config.metricsEnabled) app.use(httpMetrics());
   secureHttp(app, config);
   app.use(admissionControl({ maxInFlight: config.maxInFlightRequests, maxInFlightPerStream: config.maxInFlightPerStream }));

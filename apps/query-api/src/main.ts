@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { ExpressServerAdapter } from '#infra/http/express-server';
 import type { INestApplication } from '@nestjs/common';
 import { loadConfigOrExit, type Config } from '#infra/config/config';
 import { JsonErrorsFilter } from '#infra/http/json-errors.filter';
@@ -17,7 +18,7 @@ import { QUERY_API_INFO } from './api-info.js';
 /** Builds and starts query-api; a port of 0 picks a free one (tests). */
 export const bootstrap = async (config: Config): Promise<INestApplication> => {
   configureLogging(config);
-  const app = await NestFactory.create(AppModule.forRoot(config), { logger: new PinoNestLogger() });
+  const app = await NestFactory.create(AppModule.forRoot(config), new ExpressServerAdapter(), { logger: new PinoNestLogger() });
   if (config.metricsEnabled) app.use(httpMetrics());
   secureHttp(app, config);
   app.use(admissionControl({ maxInFlight: config.maxInFlightRequests, maxInFlightPerStream: config.maxInFlightPerStream }));
