@@ -3,28 +3,21 @@ import type { NestApplicationOptions } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import type { Express } from 'express';
 
-/** Makes `base`'s prototype (an Express app's `request` or `response`) the prototype of a subclass's instances, and returns the subclass. */
-const ownedBy = <T extends typeof http.IncomingMessage | typeof http.ServerResponse>(app: Express, base: T, expressPrototype: object): T => {
+/** A subclass of Node's `base` whose instances inherit from `prototype` (an Express app's `request` or `response`). */
+const inheriting = <T extends typeof http.IncomingMessage | typeof http.ServerResponse>(base: T, prototype: object): T => {
   const Subclass = class extends (base as typeof http.IncomingMessage) {} as unknown as T;
-  // The chain Express builds for its app: the app's own object (with `app`), then Express's
-  // request (or response) methods, then Node's.
-  Object.setPrototypeOf(Subclass.prototype, Object.getPrototypeOf(expressPrototype) as object);
-  Object.defineProperty(Subclass.prototype, 'app', { configurable: true, enumerable: true, writable: true, value: app });
+  Object.setPrototypeOf(Subclass.prototype, prototype);
   return Subclass;
 };
 
 /**
  * Express's HTTP server for Nest, with one difference: Node builds each request and response as
- * instances of classes whose prototypes are the app's own `request` and `response` (the server's
- * `IncomingMessage` and `ServerResponse` options), where Express would change their prototypes.
- *
- * Express gives every request and response its app's prototypes as they come in
- * (`Object.setPrototypeOf` in `app.handle`). Changing the prototype of an object that already has
- * its properties turns it into a slow, dictionary-mode object in V8, with a new shape each time:
- * on this machine a bare Express app answered 11,489–12,243 requests/s, against 42,629–45,016/s
- * with these classes, and about 9 KB a request outlived two scavenges to wait in the old space for
- * a full collection. Here Express's `setPrototypeOf` finds the prototype already in place and
- * changes nothing.
+ * an instance of a class whose prototype Express then takes as the app's `request` and
+ * `response`. Express gives every request and response its app's prototypes as they come in
+ * (`Object.setPrototypeOf` in `app.handle`); changing the prototype of an object that already has
+ * its properties turns it into a slow, dictionary-mode object in V8, which cost a large share of
+ * the apps' CPU and left part of every request to a full collection (see the README's benchmark
+ * notes). With the prototype already in place, that call changes nothing.
  *
  * HTTPS, `return503OnClosing` and `forceCloseConnections` are left to Nest's own adapter.
  */
@@ -35,8 +28,8 @@ export class ExpressServerAdapter extends ExpressAdapter {
       return;
     }
     const app = this.getInstance<Express>();
-    const IncomingMessage = ownedBy(app, http.IncomingMessage, app.request);
-    const ServerResponse = ownedBy(app, http.ServerResponse, app.response);
+    const IncomingMessage = inheriting(http.IncomingMessage, app.request);
+    const ServerResponse = inheriting(http.ServerResponse, app.response);
     app.request = IncomingMessage.prototype as Express['request'];
     app.response = ServerResponse.prototype as Express['response'];
     this.httpServer = http.createServer({ IncomingMessage, ServerResponse }, app);
