@@ -4,6 +4,7 @@ import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { envDetector, hostDetector } from '@opentelemetry/resources';
 import type { Config } from '../config/config.js';
 
 /** Paths polled by probes and scrapers: no trace of their own. */
@@ -13,6 +14,15 @@ const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
 export const startTracing = (config: Pick<Config, 'appName' | 'tracing'>, zipkinEndpoint: string): NodeSDK => {
   const sdk = new NodeSDK({
     serviceName: config.appName,
+    // Zipkin has no resource of its own: the exporter copies every resource attribute into every
+    // span's tags. The process and OS detectors' dozen (command line, executable, runtime...) made
+    // half of each span's bytes; the host's name and id, and OTEL_RESOURCE_ATTRIBUTES, remain.
+    resourceDetectors: [envDetector, hostDetector],
+    // Traces only. Left unset, the SDK builds an OTLP metrics pipeline (and a logs one) to
+    // localhost:4318 that nothing reads, and the HTTP and pg instrumentations record a histogram
+    // into it on every request and query; the apps' metrics are Prometheus's, on /metrics.
+    metricReaders: [],
+    logRecordProcessors: [],
     spanProcessors: [new tracing.BatchSpanProcessor(new ZipkinExporter({ url: zipkinEndpoint, serviceName: config.appName }))],
     sampler: new tracing.ParentBasedSampler({ root: new tracing.TraceIdRatioBasedSampler(config.tracing.sampleRatio) }),
     textMapPropagator: new W3CTraceContextPropagator(),
