@@ -56,7 +56,7 @@ const describeStep = (s: StepResult): string =>
 export const httpAppend = async (context: BenchContext, pool: Pool): Promise<Figure[]> => {
   const accounts = await openAccounts(pool, 2_000);
   const seconds = context.quick ? 5 : 20;
-  const rates = context.quick ? [400, 800, 1200, 1600] : [250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000];
+  const rates = context.quick ? [400, 800, 1200, 1600] : [250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000, 3500, 4000, 5000, 6000, 7500, 9000];
   const commandApi = app('command-api', { RELAY_ENABLED: 'false' });
   await commandApi.start();
   const steps: StepResult[] = [];
@@ -181,13 +181,16 @@ const INSTRUMENTATION = {
   'none': { TRACING_ENABLED: 'false', METRICS_ENABLED: 'false' },
   'metrics': { TRACING_ENABLED: 'false', METRICS_ENABLED: 'true' },
   'tracing + metrics': { TRACING_ENABLED: 'true', METRICS_ENABLED: 'true' },
+  'tracing of 1 trace in 10 + metrics': { TRACING_ENABLED: 'true', METRICS_ENABLED: 'true', TRACING_SAMPLE_PERCENT: '10' },
 } as const;
 type Instrumentation = keyof typeof INSTRUMENTATION;
 
 /**
  * Scenario: what tracing and metrics cost on the HTTP append. The same deposits as `http-append`,
- * against command-api with neither, with metrics only, and with both (every trace sampled and
- * exported to the local Zipkin, as `npm start` runs it). The runs alternate, twice over, so a
+ * against command-api with neither, with metrics only, and with both: every trace sampled and
+ * exported to the local Zipkin, as `npm start` runs it, and one trace in ten
+ * (`TRACING_SAMPLE_PERCENT=10`: the other nine are still instrumented, context and all, but
+ * record nothing). The runs alternate, twice over, so a
  * slow spell of the machine falls on all of them; each figure is the mean of its two runs. The
  * throughput is unthrottled at 32 connections; the latency is the p50 at a steady 300/s.
  */
@@ -196,7 +199,7 @@ export const observabilityCost = async (context: BenchContext, pool: Pool): Prom
   const seconds = context.quick ? 5 : 15;
   const path = (): string => `/accounts/${accounts[Math.floor(Math.random() * accounts.length)]}/deposits`;
   const url = baseUrl('command-api', PORTS);
-  const runs: Record<Instrumentation, { perSecond: number; p50: number }[]> = { none: [], metrics: [], 'tracing + metrics': [] };
+  const runs: Record<Instrumentation, { perSecond: number; p50: number }[]> = { none: [], metrics: [], 'tracing + metrics': [], 'tracing of 1 trace in 10 + metrics': [] };
   for (let round = 0; round < 2; round++) {
     for (const kind of Object.keys(INSTRUMENTATION) as Instrumentation[]) {
       const commandApi = app('command-api', { RELAY_ENABLED: 'false', ...INSTRUMENTATION[kind] });
@@ -215,14 +218,16 @@ export const observabilityCost = async (context: BenchContext, pool: Pool): Prom
   }
   const mean = (kind: Instrumentation, key: 'perSecond' | 'p50'): number => runs[kind].reduce((sum, r) => sum + r[key], 0) / runs[kind].length;
   const none = { name: 'neither tracing nor metrics', value: mean('none', 'perSecond') };
-  const figures: Figure[] = (['metrics', 'tracing + metrics'] as const).map((kind) => ({
+  // The target is set on every trace recorded, as `npm start` runs; one in ten is a common
+  // production setting, measured alongside with no target of its own.
+  const figures: Figure[] = (['metrics', 'tracing + metrics', 'tracing of 1 trace in 10 + metrics'] as const).map((kind) => ({
     scenario: 'observability cost',
     case: `deposits over HTTP with ${kind}, unthrottled, ${CONNECTIONS} connections`,
     metric: 'throughput',
     value: mean(kind, 'perSecond'),
     unit: '/s',
     baseline: none,
-    target: { on: 'ratio' as const, atLeast: 0.9 },
+    ...(kind === 'tracing of 1 trace in 10 + metrics' ? {} : { target: { on: 'ratio' as const, atLeast: 0.9 } }),
     details: { runs: runs[kind], baselineRuns: runs.none },
   }));
   figures.push({
