@@ -1,3 +1,5 @@
+import { context, createContextKey, type Context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { NewEvent } from '#events';
 import { WrongExpectedRevisionError, type AppendResult } from '#eventsourcing';
 import { GroupCommit, type AppendOutcome, type AppendRequest } from './group-commit.js';
@@ -180,5 +182,48 @@ describe('GroupCommit', () => {
     expect(a!.status).toBe('fulfilled');
     expect(b!.status).toBe('rejected');
     expect(c!.status).toBe('fulfilled');
+  });
+
+  describe('trace context', () => {
+    const request_ = createContextKey('request');
+    const manager = new AsyncLocalStorageContextManager();
+    beforeAll(() => context.setGlobalContextManager(manager.enable()));
+    afterAll(() => {
+      manager.disable();
+      context.disable();
+    });
+    const as = (name: string): Context => context.active().setValue(request_, name);
+    const current = (): unknown => context.active().getValue(request_);
+
+    it('runs a batch in the context of its oldest append, even when an earlier batch (of another request) starts it', async () => {
+      const seen: unknown[] = [];
+      const r = recorder();
+      const one = (q: AppendRequest): Promise<AppendResult> => (seen.push(current()), r.one(q));
+      const many = (qs: readonly AppendRequest[]): Promise<AppendOutcome[]> => (seen.push(current()), r.many(qs));
+      const group = new GroupCommit(one, many, { maxBatch: 10, maxInFlight: 1 });
+      const first = context.with(as('a'), () => group.submit(request('a')));
+      await tick();
+      // b and c arrive while a's transaction holds the only slot: the end of a's batch drains them.
+      const rest = [context.with(as('b'), () => group.submit(request('b'))), context.with(as('c'), () => group.submit(request('c')))];
+      await tick(); // their own drain finds no free slot
+      r.calls[0]!.finish();
+      await first;
+      await turns();
+      expect(r.calls.map((c) => c.streams)).toEqual([['a'], ['b', 'c']]);
+      expect(seen).toEqual(['a', 'b']);
+      r.calls[1]!.finish();
+      await Promise.all(rest);
+    });
+
+    it('commits each append of a failed batch in its own context', async () => {
+      const seen: unknown[] = [];
+      const group = new GroupCommit(
+        (q) => (seen.push([q.streamId, current()]), Promise.resolve(result(0))),
+        () => Promise.reject(new Error('the batch failed as a whole')),
+        { maxBatch: 10, maxInFlight: 1 },
+      );
+      await Promise.all(['x', 'y'].map((s) => context.with(as(s), () => group.submit(request(s)))));
+      expect(seen).toEqual([['x', 'x'], ['y', 'y']]);
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { context as traceContext, type Context } from '@opentelemetry/api';
 import type { NewEvent } from '#events';
 import type { AppendResult, ExpectedRevision } from '#eventsourcing';
 import { groupCommitBatchSize } from '../../metrics/write.metrics.js';
@@ -28,6 +29,8 @@ export interface GroupCommitOptions {
 const SHARED_BATCH_FLOOR = 8;
 
 interface Waiting extends AppendRequest {
+  /** The trace context it was submitted in (a command's `append` span, when traced). */
+  readonly context: Context;
   resolve(result: AppendResult): void;
   reject(error: unknown): void;
 }
@@ -60,7 +63,7 @@ export class GroupCommit {
 
   submit(request: AppendRequest): Promise<AppendResult> {
     return new Promise<AppendResult>((resolve, reject) => {
-      this.waiting.push({ ...request, resolve, reject });
+      this.waiting.push({ ...request, context: traceContext.active(), resolve, reject });
       this.schedule();
     });
   }
@@ -86,7 +89,10 @@ export class GroupCommit {
       const share = Math.max(SHARED_BATCH_FLOOR, Math.ceil(this.waiting.length / free));
       const batch = this.nextBatch(Math.min(this.options.maxBatch, share));
       this.inFlight++;
-      void this.commit(batch).finally(() => {
+      // A batch's SQL belongs to the trace of its oldest append, which waits for it. Drains run
+      // from a timer or from the end of an earlier batch, whose context would otherwise put this
+      // batch's query under a request that was answered before it began.
+      void traceContext.with(batch[0]!.context, () => this.commit(batch)).finally(() => {
         this.inFlight--;
         this.schedule();
       });
@@ -121,7 +127,7 @@ export class GroupCommit {
     try {
       outcomes = await this.commitMany(batch);
     } catch {
-      await Promise.all(batch.map((waiting) => this.alone(waiting)));
+      await Promise.all(batch.map((waiting) => traceContext.with(waiting.context, () => this.alone(waiting))));
       return;
     }
     batch.forEach((waiting, i) => {
