@@ -190,9 +190,9 @@ type Instrumentation = keyof typeof INSTRUMENTATION;
  * against command-api with neither, with metrics only, and with both: every trace sampled and
  * exported to the local Zipkin, as `npm start` runs it, and one trace in ten
  * (`TRACING_SAMPLE_PERCENT=10`: the other nine are still instrumented, context and all, but
- * record nothing). The runs alternate, twice over, so a
- * slow spell of the machine falls on all of them; each figure is the mean of its two runs. The
- * throughput is unthrottled at 32 connections; the latency is the p50 at a steady 300/s.
+ * record nothing). The runs alternate, twice over, so a slow spell of the machine falls on all of
+ * them; each figure is the mean of its two runs. The throughput is unthrottled at 32 connections;
+ * the latency is the p50 at a steady 300/s.
  */
 export const observabilityCost = async (context: BenchContext, pool: Pool): Promise<Figure[]> => {
   const accounts = await openAccounts(pool, 2_000);
