@@ -16,7 +16,7 @@ export const startTracing = (config: Pick<Config, 'appName' | 'tracing'>, zipkin
     serviceName: config.appName,
     // Zipkin has no resource of its own: the exporter copies every resource attribute into every
     // span's tags. The process and OS detectors' dozen (command line, executable, runtime...) made
-    // half of each span's bytes; the host's name and id, and OTEL_RESOURCE_ATTRIBUTES, remain.
+    // nearly half of each span's bytes; the host's name and id, and OTEL_RESOURCE_ATTRIBUTES, remain.
     resourceDetectors: [envDetector, hostDetector],
     // Traces only. Left unset, the SDK builds an OTLP metrics pipeline (and a logs one) to
     // localhost:4318 that nothing reads, and the HTTP and pg instrumentations record a histogram
