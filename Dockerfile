@@ -1,6 +1,7 @@
 # One image for the three apps (and the migration step); docker/docker-compose.yml picks the
 # command. Build: docker build -t ledger-cqrs:0.1.0 .
-# The base is pinned to the exact Node.js release the test suite runs on.
+# The base is pinned to one exact Node.js release: 24, what users run (the tests here run on the
+# oldest release the package admits, Node 20.19+; README, "Two ways to run it").
 FROM node:24.21.0-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
