@@ -70,7 +70,13 @@ describe('metrics of the projector (real PostgreSQL, Kafka)', () => {
     const app = { app: 'projector' };
     expect(sampleValue(text, 'projection_parked_streams', { ...app, projection: 'account-statement' })).toBeGreaterThanOrEqual(0);
     expect(sampleValue(text, 'payment_sagas_overdue', app)).toBeGreaterThanOrEqual(0);
-    expect(sampleValue(text, 'metrics_collect_failures_total', app)).toBeUndefined();
+    // The first scrapes may come while the projector's topics are new, and Kafka answers the lag's
+    // admin requests with "not the leader" or "metadata not loaded": counted, the lag left out of
+    // that scrape. Once every gauge is served, a scrape fails none.
+    const failures = (scraped: string): string[] => [...scraped.matchAll(/^metrics_collect_failures_total\{.*\} .*$/gm)].map((m) => m[0]);
+    const failedBefore = failures(text);
+    text = (await scrapeMetrics(base)).text;
+    expect(failures(text)).toEqual(failedBefore);
     expect(promtoolProblems(text)).toEqual([]);
   }, 120_000);
 
