@@ -41,7 +41,7 @@ const fakeKafka = (refused: (n: number) => boolean): { kafka: Kafka; made: FakeC
   return { kafka, made };
 };
 
-const sink: ProjectionSink = { name: 'account-statement', categories: ['account'], apply: () => Promise.resolve({ applied: 0, skipped: 0, rejected: [] }) };
+const sink: ProjectionSink = { name: 'account-statement', categories: ['account'], independentPartitions: true, apply: () => Promise.resolve({ applied: 0, skipped: 0, rejected: [] }) };
 const settings = testConfig({ consumerGroupPrefix: 'unit' });
 
 describe('ProjectionConsumer: starting and restarting', () => {

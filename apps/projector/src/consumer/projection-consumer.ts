@@ -17,13 +17,21 @@ import { projectionMetrics } from './metrics.js';
 export interface ProjectionSink {
   readonly name: string;
   readonly categories: readonly string[];
+  /**
+   * True when an apply reads and writes only the rows of its own events' streams. A stream's events
+   * all go to one partition (its id is the record key), so the batches of different partitions
+   * touch different rows: they are then applied at once, one per partition (up to
+   * KAFKA_PARTITIONS), each in its own transaction, in order within its partition. False for a sink
+   * with state across streams (the search index's write-behind, the saga): one batch at a time.
+   */
+  readonly independentPartitions: boolean;
   apply(events: readonly EventEnvelope<KnownEvent>[], keepAlive: () => Promise<void>, signal: AbortSignal, traceOf?: TraceOf): Promise<ApplyOutcome>;
 }
 
 const CHUNK = 500;
 const log = createLogger('projection-consumer');
 
-export type ConsumerSettings = Pick<Config, 'consumerGroupPrefix' | 'kafkaSessionTimeoutMs' | 'kafkaRebalanceTimeoutMs' | 'kafkaTopicPrefix'>;
+export type ConsumerSettings = Pick<Config, 'consumerGroupPrefix' | 'kafkaSessionTimeoutMs' | 'kafkaRebalanceTimeoutMs' | 'kafkaTopicPrefix' | 'kafkaPartitions'>;
 
 export const consumerGroupId = (groupPrefix: string, projection: string): string => `${groupPrefix}.projection.${projection}`;
 
@@ -38,7 +46,8 @@ export interface ConsumerHealth {
 }
 
 /**
- * Applies a transaction per chunk; Kafka offsets are committed only after it commits. A consumer
+ * Applies a transaction per chunk; Kafka offsets are committed only after it commits. The
+ * partitions' batches are applied at once where the sink allows it (see independentPartitions). A consumer
  * Kafka refuses, at start or after a crash kafkajs does not recover from, is created again with
  * jittered backoff for as long as the projector runs.
  */
@@ -159,7 +168,12 @@ export class ProjectionConsumer {
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: this.topics, fromBeginning: true });
-      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.consumeBatch(consumer, payload) });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.sink.independentPartitions ? this.settings.kafkaPartitions : 1,
+        eachBatch: (payload) => this.consumeBatch(consumer, payload),
+      });
     } catch (error) {
       await consumer.disconnect().catch(() => undefined);
       throw error;

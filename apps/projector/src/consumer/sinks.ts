@@ -12,7 +12,11 @@ import { databaseRetryPolicy } from './transient.js';
 
 const log = createLogger('projection-sink');
 
-/** A PostgreSQL projection: one transaction per batch, transient errors retried with jitter. */
+/**
+ * A PostgreSQL projection: one transaction per batch, transient errors retried with jitter. Its
+ * rows are its streams' own (an account's balance and lines, an order's history; the parked rows
+ * of a stream), so the partitions' batches are applied at once.
+ */
 export const postgresSink = (projection: Projection, pool: Pool): ProjectionSink => {
   const policy = databaseRetryPolicy();
   const applyInTransaction = async (events: readonly EventEnvelope<KnownEvent>[]): Promise<ApplyOutcome> => {
@@ -32,6 +36,7 @@ export const postgresSink = (projection: Projection, pool: Pool): ProjectionSink
   return {
     name: projection.name,
     categories: projection.categories,
+    independentPartitions: true,
     apply: (events, keepAlive, signal) => {
       const listener = policy.onRetry(() => void keepAlive().catch(() => undefined));
       return policy.execute(() => applyInTransaction(events), signal).finally(() => listener.dispose());
@@ -60,6 +65,8 @@ export const orderSearchSink = (es: Elasticsearch, store: EventStore, alias: str
   return {
     name: ORDER_SEARCH_PROJECTION.name,
     categories: ORDER_SEARCH_PROJECTION.categories,
+    // One writer holds the documents it writes behind, and its bulk requests, for every order.
+    independentPartitions: false,
     apply: (events, keepAlive, signal) => {
       const listener = retrying.onRetry(() => void keepAlive().catch(() => undefined));
       return policy.execute(() => writer.apply(alias, events), signal).finally(() => listener.dispose());

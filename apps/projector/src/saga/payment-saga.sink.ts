@@ -22,6 +22,8 @@ export const paymentSagaSink = (saga: PaymentSagaRunner): ProjectionSink => {
   return {
     name: PAYMENT_SAGA.name,
     categories: PAYMENT_SAGA.categories,
+    // Its steps append to the accounts' streams, which the orders of every partition share.
+    independentPartitions: false,
     apply: async (events, keepAlive, signal, traceOf = () => context.active()) => {
       const listener = policy.onRetry(() => void keepAlive().catch(() => undefined));
       const rejected: Rejected[] = [];
