@@ -21,8 +21,8 @@ export interface ProjectionSink {
    * True when an apply reads and writes only the rows of its own events' streams. A stream's events
    * all go to one partition (its id is the record key), so the batches of different partitions
    * touch different rows: they are then applied at once, one per partition (up to
-   * KAFKA_PARTITIONS), each in its own transaction, in order within its partition. False for a sink
-   * with state across streams (the search index's write-behind, the saga): one batch at a time.
+   * KAFKA_PARTITIONS), each in its own transaction, in order within its partition. False: one
+   * batch at a time.
    */
   readonly independentPartitions: boolean;
   apply(events: readonly EventEnvelope<KnownEvent>[], keepAlive: () => Promise<void>, signal: AbortSignal, traceOf?: TraceOf): Promise<ApplyOutcome>;
@@ -47,9 +47,9 @@ export interface ConsumerHealth {
 
 /**
  * Applies a transaction per chunk; Kafka offsets are committed only after it commits. The
- * partitions' batches are applied at once where the sink allows it (see independentPartitions). A consumer
- * Kafka refuses, at start or after a crash kafkajs does not recover from, is created again with
- * jittered backoff for as long as the projector runs.
+ * partitions' batches are applied at once where the sink allows it (see independentPartitions).
+ * A consumer Kafka refuses, at start or after a crash kafkajs does not recover from, is created
+ * again with jittered backoff for as long as the projector runs.
  */
 export class ProjectionConsumer {
   private consumer: Consumer | null = null;

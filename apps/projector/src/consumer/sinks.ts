@@ -65,7 +65,9 @@ export const orderSearchSink = (es: Elasticsearch, store: EventStore, alias: str
   return {
     name: ORDER_SEARCH_PROJECTION.name,
     categories: ORDER_SEARCH_PROJECTION.categories,
-    // One writer holds the documents it writes behind, and its bulk requests, for every order.
+    // One batch at a time, as before. The live writer keeps nothing between batches (it is not the
+    // rebuild's, which writes behind), so it could take the partitions at once too: not measured
+    // or tested under faults here.
     independentPartitions: false,
     apply: (events, keepAlive, signal) => {
       const listener = retrying.onRetry(() => void keepAlive().catch(() => undefined));
