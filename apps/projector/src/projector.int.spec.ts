@@ -6,7 +6,7 @@ import { createKafka, ensureTopics, topicLayout } from '#infra/kafka/kafka';
 import { migrate } from '#infra/postgres/migrate';
 import { createPool, type Pool } from '#infra/postgres/pool';
 import { Relay } from '#infra/relay/relay';
-import { startKafkaProbe, waitFor } from '#infra/testing/kafka-probe';
+import { startGroupAtEnd, startKafkaProbe, waitFor } from '#infra/testing/kafka-probe';
 import { consumerGroupId, ProjectionConsumer } from './consumer/projection-consumer.js';
 import { postgresSink } from './consumer/sinks.js';
 import { accountStatementProjection } from './projections/account-statement.projection.js';
@@ -345,11 +345,7 @@ describe('projector against PostgreSQL and Kafka', () => {
     it('with Kafka reachable becomes healthy by itself and shows its parked streams', async () => {
       const groupPrefix = `up-${randomUUID().slice(0, 8)}`;
       // Its group starts at the end of the shared topic: earlier runs' events are not its business.
-      const admin = kafka.admin();
-      await admin.connect();
-      const ends = await admin.fetchTopicOffsets(topicForCategory('account', testConfig().kafkaTopicPrefix));
-      await admin.setOffsets({ groupId: consumerGroupId(groupPrefix, 'account-statement'), topic: topicForCategory('account', testConfig().kafkaTopicPrefix), partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
-      await admin.disconnect();
+      await startGroupAtEnd(kafka, consumerGroupId(groupPrefix, 'account-statement'), topicForCategory('account', testConfig().kafkaTopicPrefix));
       app = await bootstrap(testConfig({ projectorPort: 0, projections: ['account-statement'], consumerGroupPrefix: groupPrefix }));
       await waitFor(async () => (await health()).status === 200, 60_000, 'the projector to become healthy');
       const { body } = await health();

@@ -10,7 +10,7 @@ import { deadLetterTopics, listDeadLetters, purgeDeadLetters, retryDeadLetters }
 import { createKafka, ensureTopics, topicLayout } from '#infra/kafka/kafka';
 import { migrate } from '#infra/postgres/migrate';
 import { createPool, type Pool } from '#infra/postgres/pool';
-import { waitFor } from '#infra/testing/kafka-probe';
+import { startGroupAtEnd, waitFor } from '#infra/testing/kafka-probe';
 import { accountStatementProjection } from '../projections/account-statement.projection.js';
 import { listProjections } from '../cli/projections-list.js';
 import { ProjectionError } from '../projections/projection.js';
@@ -49,10 +49,9 @@ describe('dead-letter tooling: list, retry through the idempotent path, purge', 
     const admin = kafka.admin();
     await admin.connect();
     await ensureTopics(admin, topicLayout(testConfig()));
-    // This test's consumer starts at the end of the topic, so earlier tests' poison is not ours.
-    const ends = await admin.fetchTopicOffsets(topic);
-    await admin.setOffsets({ groupId: consumerGroupId(config.consumerGroupPrefix, 'account-statement'), topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
     await admin.disconnect();
+    // This test's consumer starts at the end of the topic, so earlier tests' poison is not ours.
+    await startGroupAtEnd(kafka, consumerGroupId(config.consumerGroupPrefix, 'account-statement'), topic);
     await purgeDeadLetters(kafka, topic); // start from an empty dead-letter topic
     producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();

@@ -4,7 +4,7 @@ import { accountStreamId, encodeEnvelope, topicForCategory, type EventEnvelope, 
 import { createKafka, ensureTopics, topicLayout } from '#infra/kafka/kafka';
 import { migrate } from '#infra/postgres/migrate';
 import { createPool, type Pool } from '#infra/postgres/pool';
-import { waitFor } from '#infra/testing/kafka-probe';
+import { startGroupAtEnd, waitFor } from '#infra/testing/kafka-probe';
 import { testConfig } from '#infra/testing/test-config';
 import { accountStatementProjection } from '../projections/account-statement.projection.js';
 import { consumerGroupId, ProjectionConsumer, type ProjectionSink } from './projection-consumer.js';
@@ -73,12 +73,7 @@ describe('projection consumer: the partitions of independent streams are applied
   const run = async (independentPartitions: boolean) => {
     const config = testConfig({ consumerGroupPrefix: `partitions-${randomUUID().slice(0, 8)}` });
     const { sink, seen } = watched(postgresSink(accountStatementProjection, pool), independentPartitions);
-    // The group starts at the topic's end as it is now: only this run's events are its.
-    const admin = kafka.admin();
-    await admin.connect();
-    const ends = await admin.fetchTopicOffsets(topic);
-    await admin.setOffsets({ groupId: consumerGroupId(config.consumerGroupPrefix, sink.name), topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
-    await admin.disconnect();
+    await startGroupAtEnd(kafka, consumerGroupId(config.consumerGroupPrefix, sink.name), topic);
     // Three accounts in each partition, each opened and then given three deposits.
     const accounts = Array.from({ length: 3 * partitions }, (_, i) => ({ id: randomUUID(), partition: i % partitions }));
     await producer.send({

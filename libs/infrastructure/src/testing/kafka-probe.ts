@@ -10,6 +10,21 @@ export interface ReceivedRecord {
 }
 
 /**
+ * Test helper: a consumer group that starts at `topic`'s end as it is now, so the records already
+ * there (earlier tests', earlier runs') are not its business.
+ */
+export const startGroupAtEnd = async (kafka: Kafka, groupId: string, topic: string): Promise<void> => {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    await admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
+  } finally {
+    await admin.disconnect();
+  }
+};
+
+/**
  * Test helper: collects every record that lands on `topics` from now on (it seeks each partition
  * to its current end before consuming), with a fresh consumer group.
  */
