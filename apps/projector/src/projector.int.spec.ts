@@ -154,6 +154,58 @@ describe('projector against PostgreSQL and Kafka', () => {
     });
   });
 
+  describe("a rebuild's builder writes balances behind", () => {
+    const live = 'it_builder_live';
+    const built = 'it_builder_built';
+    beforeEach(async () => {
+      for (const schema of [live, built]) {
+        await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}; ${accountStatementProjection.createTables(schema)}`);
+      }
+    });
+    afterAll(async () => {
+      await pool.query(`DROP SCHEMA IF EXISTS ${live} CASCADE; DROP SCHEMA IF EXISTS ${built} CASCADE`);
+    });
+
+    /** 30 accounts opened, then three pages of deposits that come back to every account, in log order. */
+    const pages = (): EventEnvelope<KnownEvent>[][] => {
+      const ids = Array.from({ length: 30 }, () => randomUUID());
+      const deposits = (round: number): EventEnvelope<KnownEvent>[] => ids.map((id, i) => envelope(deposited(id, 10 * (i + 1) + round), round));
+      return [ids.map((id) => envelope(opened(id), 0)), deposits(1), deposits(2), deposits(3)];
+    };
+    const count = async (schema: string, table: string): Promise<number> =>
+      (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}.${table}`)).rows[0]!.n;
+
+    /** The pages applied as the live consumer applies them, and by a builder holding at most `heldWeight`. */
+    const buildBoth = async (heldWeight: number): Promise<{ beforeFlush: number }> => {
+      const client = await pool.connect();
+      try {
+        const builder = accountStatementProjection.builder(client, built, heldWeight);
+        for (const page of pages()) {
+          expect(await accountStatementProjection.apply(client, live, page)).toMatchObject({ applied: 30, skipped: 0, rejected: [] });
+          expect(await builder.apply(page)).toMatchObject({ applied: 30, skipped: 0, rejected: [] });
+        }
+        const beforeFlush = await count(built, 'account_statement');
+        await builder.flush();
+        return { beforeFlush };
+      } finally {
+        client.release();
+      }
+    };
+
+    it('holds every balance until flush, writes each once, and ends equal to the live projection', async () => {
+      const { beforeFlush } = await buildBoth(1_000);
+      expect(beforeFlush).toBe(0); // nothing written behind yet: each balance changed on every page
+      expect(await count(built, 'account_transactions')).toBe(90); // the statement lines go with their page
+      expect(await readModelChecksum(pool, accountStatementProjection, built)).toBe(await readModelChecksum(pool, accountStatementProjection, live));
+    });
+
+    it('past its weight writes the least recently changed out and reads them back when their stream goes on', async () => {
+      const { beforeFlush } = await buildBoth(10);
+      expect(beforeFlush).toBeGreaterThanOrEqual(20); // evicted while the pages went by
+      expect(await readModelChecksum(pool, accountStatementProjection, built)).toBe(await readModelChecksum(pool, accountStatementProjection, live));
+    });
+  });
+
   describe('order history: the same rule', () => {
     const schema = 'it_order_history_gaps';
     beforeAll(async () => {

@@ -1,5 +1,4 @@
 import type { AccountEvent, EventEnvelope, KnownEvent } from '#events';
-import type { PoolClient } from '#infra/postgres/pool';
 import {
   ACCOUNT_STATEMENT, ACCOUNT_TRANSACTIONS, accountFromStored, accountRecord, accountStatementDdl, transactionRecord,
   type AccountRow, type StoredAccount, type TransactionRow,
@@ -9,6 +8,7 @@ import { insertRecordsSql, recordParams } from '#infra/read-models/read-model.ta
 import { loadParked, saveParked } from './parked-streams.js';
 import { ProjectionError, qualified, type ApplyOutcome, type Projection } from './projection.js';
 import { inRevisionOrder, rejectingInto } from './revision-order.js';
+import { lowestRevisions, tableRows, writingBehind, type ApplyWith, type RowTable } from './rows.js';
 
 /** Balance per account, and one statement line per deposit or withdrawal. */
 export const evolveAccountStatement = (
@@ -42,6 +42,49 @@ export const evolveAccountStatement = (
 
 const accountOf = (event: EventEnvelope<KnownEvent>): string => (event as EventEnvelope<AccountEvent>).data.accountId;
 
+/** One row per account: its balance. */
+const ACCOUNTS: RowTable<AccountRow> = {
+  async select(client, schema, ids) {
+    const { rows } = await client.query<StoredAccount>(
+      `SELECT * FROM ${qualified(schema, ACCOUNT_STATEMENT.name)} WHERE account_id = ANY($1) ORDER BY account_id FOR UPDATE`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.account_id, accountFromStored(r)]));
+  },
+  async upsert(client, schema, rows) {
+    await client.query(
+      `${insertRecordsSql(schema, ACCOUNT_STATEMENT)}
+       ON CONFLICT (account_id) DO UPDATE SET balance = EXCLUDED.balance, revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at`,
+      recordParams(ACCOUNT_STATEMENT, rows.map(accountRecord)),
+    );
+  },
+};
+
+const applyAccountStatement: ApplyWith<AccountRow> = async (client, schema, events, rows) => {
+  const current = await rows.current(lowestRevisions(events, accountOf));
+  const parked = await loadParked(client, schema, ACCOUNT_STATEMENT_PARKED, [...new Set(events.map((e) => e.streamId))]);
+  const changed = new Map<string, AccountRow>();
+  const transactions: TransactionRow[] = [];
+  const rejected: ApplyOutcome['rejected'][number][] = [];
+  const outcome = inRevisionOrder(
+    events,
+    parked,
+    (event) => current.get(accountOf(event))?.revision ?? -1,
+    rejectingInto(rejected, (event) => {
+      const next = evolveAccountStatement(current.get(accountOf(event)) ?? null, event as EventEnvelope<AccountEvent>);
+      current.set(next.account.accountId, next.account);
+      changed.set(next.account.accountId, next.account);
+      if (next.transaction) transactions.push(next.transaction);
+    }),
+  );
+  await rows.changed(changed);
+  if (transactions.length) {
+    await client.query(insertRecordsSql(schema, ACCOUNT_TRANSACTIONS), recordParams(ACCOUNT_TRANSACTIONS, transactions.map(transactionRecord)));
+  }
+  await saveParked(client, schema, ACCOUNT_STATEMENT_PARKED, outcome.streams);
+  return { applied: outcome.applied, skipped: outcome.skipped, parked: outcome.parked, rejected };
+};
+
 export const accountStatementProjection: Projection = {
   name: 'account-statement',
   categories: ['account'],
@@ -49,40 +92,7 @@ export const accountStatementProjection: Projection = {
   idColumn: 'account_id',
   parkedTable: ACCOUNT_STATEMENT_PARKED.name,
   createTables: (schema) => `${accountStatementDdl(schema)}\n  ${parkedStreamsDdl(schema, ACCOUNT_STATEMENT_PARKED)}`,
-
-  async apply(client: PoolClient, schema: string, events: readonly EventEnvelope<KnownEvent>[]): Promise<ApplyOutcome> {
-    const ids = [...new Set(events.map(accountOf))];
-    const { rows } = await client.query<StoredAccount>(
-      `SELECT * FROM ${qualified(schema, ACCOUNT_STATEMENT.name)} WHERE account_id = ANY($1) ORDER BY account_id FOR UPDATE`,
-      [ids],
-    );
-    const current = new Map<string, AccountRow>(rows.map((r) => [r.account_id, accountFromStored(r)]));
-    const parked = await loadParked(client, schema, ACCOUNT_STATEMENT_PARKED, [...new Set(events.map((e) => e.streamId))]);
-    const changed = new Set<string>();
-    const transactions: TransactionRow[] = [];
-    const rejected: ApplyOutcome['rejected'][number][] = [];
-    const outcome = inRevisionOrder(
-      events,
-      parked,
-      (event) => current.get(accountOf(event))?.revision ?? -1,
-      rejectingInto(rejected, (event) => {
-        const next = evolveAccountStatement(current.get(accountOf(event)) ?? null, event as EventEnvelope<AccountEvent>);
-        current.set(next.account.accountId, next.account);
-        changed.add(next.account.accountId);
-        if (next.transaction) transactions.push(next.transaction);
-      }),
-    );
-    if (changed.size) {
-      await client.query(
-        `${insertRecordsSql(schema, ACCOUNT_STATEMENT)}
-         ON CONFLICT (account_id) DO UPDATE SET balance = EXCLUDED.balance, revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at`,
-        recordParams(ACCOUNT_STATEMENT, [...changed].map((id) => accountRecord(current.get(id)!))),
-      );
-    }
-    if (transactions.length) {
-      await client.query(insertRecordsSql(schema, ACCOUNT_TRANSACTIONS), recordParams(ACCOUNT_TRANSACTIONS, transactions.map(transactionRecord)));
-    }
-    await saveParked(client, schema, ACCOUNT_STATEMENT_PARKED, outcome.streams);
-    return { applied: outcome.applied, skipped: outcome.skipped, parked: outcome.parked, rejected };
-  },
+  apply: (client, schema, events) => applyAccountStatement(client, schema, events, tableRows(ACCOUNTS, client, schema)),
+  // The statement lines are written with each page; the balances once, behind.
+  builder: (client, schema, heldWeight) => writingBehind(ACCOUNTS, applyAccountStatement, client, schema, heldWeight),
 };

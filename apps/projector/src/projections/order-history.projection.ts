@@ -1,5 +1,4 @@
 import type { EventEnvelope, KnownEvent, OrderEvent } from '#events';
-import type { PoolClient } from '#infra/postgres/pool';
 import {
   ORDER_HISTORY, orderHistoryDdl, orderHistoryFromStored, orderHistoryRecord, type OrderHistoryRow, type OrderStatus, type StoredOrderHistory,
 } from '#infra/read-models/order-history.table';
@@ -8,6 +7,7 @@ import { insertRecordsSql, recordParams } from '#infra/read-models/read-model.ta
 import { loadParked, saveParked } from './parked-streams.js';
 import { ProjectionError, qualified, type ApplyOutcome, type Projection } from './projection.js';
 import { inRevisionOrder, rejectingInto } from './revision-order.js';
+import { lowestRevisions, tableRows, writingBehind, type ApplyWith, type RowTable } from './rows.js';
 
 const transition = (row: OrderHistoryRow, status: OrderStatus, at: string, revision: number, occurredAt: string): OrderHistoryRow => ({
   ...row,
@@ -52,6 +52,48 @@ export const evolveOrderHistory = (row: OrderHistoryRow | null, event: EventEnve
 
 const orderIdOf = (event: EventEnvelope<KnownEvent>): string => (event as EventEnvelope<OrderEvent>).data.orderId;
 
+/** One row per order; an order weighs its line items and its status changes too. */
+const ORDERS: RowTable<OrderHistoryRow> = {
+  async select(client, schema, ids) {
+    const { rows } = await client.query<StoredOrderHistory>(
+      `SELECT * FROM ${qualified(schema, ORDER_HISTORY.name)} WHERE order_id = ANY($1) ORDER BY order_id FOR UPDATE`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.order_id, orderHistoryFromStored(r)]));
+  },
+  async upsert(client, schema, rows) {
+    await client.query(
+      `${insertRecordsSql(schema, ORDER_HISTORY)}
+       ON CONFLICT (order_id) DO UPDATE SET status = EXCLUDED.status, cancel_reason = EXCLUDED.cancel_reason,
+         cancelled_at = EXCLUDED.cancelled_at, shipped_at = EXCLUDED.shipped_at, status_history = EXCLUDED.status_history,
+         revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at, payment_status = EXCLUDED.payment_status`,
+      recordParams(ORDER_HISTORY, rows.map(orderHistoryRecord)),
+    );
+  },
+  weight: (row) => 1 + row.items.length + row.statusHistory.length,
+};
+
+const applyOrderHistory: ApplyWith<OrderHistoryRow> = async (client, schema, events, rows) => {
+  const current = await rows.current(lowestRevisions(events, orderIdOf));
+  const parked = await loadParked(client, schema, ORDER_HISTORY_PARKED, [...new Set(events.map((e) => e.streamId))]);
+  const changed = new Map<string, OrderHistoryRow>();
+  const rejected: ApplyOutcome['rejected'][number][] = [];
+  const outcome = inRevisionOrder(
+    events,
+    parked,
+    (event) => current.get(orderIdOf(event))?.revision ?? -1,
+    rejectingInto(rejected, (event) => {
+      const id = orderIdOf(event);
+      const row = evolveOrderHistory(current.get(id) ?? null, event as EventEnvelope<OrderEvent>);
+      current.set(id, row);
+      changed.set(id, row);
+    }),
+  );
+  await rows.changed(changed);
+  await saveParked(client, schema, ORDER_HISTORY_PARKED, outcome.streams);
+  return { applied: outcome.applied, skipped: outcome.skipped, parked: outcome.parked, rejected };
+};
+
 export const orderHistoryProjection: Projection = {
   name: 'order-history',
   categories: ['order'],
@@ -59,38 +101,6 @@ export const orderHistoryProjection: Projection = {
   idColumn: 'order_id',
   parkedTable: ORDER_HISTORY_PARKED.name,
   createTables: (schema) => `${orderHistoryDdl(schema)}\n  ${parkedStreamsDdl(schema, ORDER_HISTORY_PARKED)}`,
-
-  async apply(client: PoolClient, schema: string, events: readonly EventEnvelope<KnownEvent>[]): Promise<ApplyOutcome> {
-    const ids = [...new Set(events.map(orderIdOf))];
-    const { rows } = await client.query<StoredOrderHistory>(
-      `SELECT * FROM ${qualified(schema, ORDER_HISTORY.name)} WHERE order_id = ANY($1) ORDER BY order_id FOR UPDATE`,
-      [ids],
-    );
-    const current = new Map<string, OrderHistoryRow>(rows.map((r) => [r.order_id, orderHistoryFromStored(r)]));
-    const parked = await loadParked(client, schema, ORDER_HISTORY_PARKED, [...new Set(events.map((e) => e.streamId))]);
-    const changed = new Set<string>();
-    const rejected: ApplyOutcome['rejected'][number][] = [];
-    const outcome = inRevisionOrder(
-      events,
-      parked,
-      (event) => current.get(orderIdOf(event))?.revision ?? -1,
-      rejectingInto(rejected, (event) => {
-        const id = orderIdOf(event);
-        current.set(id, evolveOrderHistory(current.get(id) ?? null, event as EventEnvelope<OrderEvent>));
-        changed.add(id);
-      }),
-    );
-    if (changed.size) {
-      const records = [...changed].map((id) => orderHistoryRecord(current.get(id)!));
-      await client.query(
-        `${insertRecordsSql(schema, ORDER_HISTORY)}
-         ON CONFLICT (order_id) DO UPDATE SET status = EXCLUDED.status, cancel_reason = EXCLUDED.cancel_reason,
-           cancelled_at = EXCLUDED.cancelled_at, shipped_at = EXCLUDED.shipped_at, status_history = EXCLUDED.status_history,
-           revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at, payment_status = EXCLUDED.payment_status`,
-        recordParams(ORDER_HISTORY, records),
-      );
-    }
-    await saveParked(client, schema, ORDER_HISTORY_PARKED, outcome.streams);
-    return { applied: outcome.applied, skipped: outcome.skipped, parked: outcome.parked, rejected };
-  },
+  apply: (client, schema, events) => applyOrderHistory(client, schema, events, tableRows(ORDERS, client, schema)),
+  builder: (client, schema, heldWeight) => writingBehind(ORDERS, applyOrderHistory, client, schema, heldWeight),
 };

@@ -48,4 +48,17 @@ export interface Projection {
   /** Its tables and its parked-streams table. */
   createTables(schema: string): string;
   apply(client: PoolClient, schema: string, events: readonly EventEnvelope<KnownEvent>[]): Promise<ApplyOutcome>;
+  /**
+   * What a rebuild fills `schema` with, from the start of the log, as its only writer: it applies
+   * as `apply` does but may hold rows in memory and write them later, at the latest at `flush()`.
+   * `heldWeight`: the most it holds (see `HeldRows`).
+   */
+  builder(client: PoolClient, schema: string, heldWeight?: number): ProjectionBuilder;
+}
+
+/** A projection's writer while a rebuild fills its tables: its pages in log order, then `flush()`. */
+export interface ProjectionBuilder {
+  apply(events: readonly EventEnvelope<KnownEvent>[]): Promise<ApplyOutcome>;
+  /** Writes what it still holds; the tables are complete after it. */
+  flush(): Promise<void>;
 }

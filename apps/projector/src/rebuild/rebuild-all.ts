@@ -7,7 +7,7 @@ import { createIndex, indexBehind, newIndexName, pointAlias } from '../search/or
 import { ORDER_SEARCH_PROJECTION } from '../search/order-search.projection.js';
 import { OrderSearchWriter } from '../search/order-search.writer.js';
 import {
-  applyUntil, catchUpFromStart, countEvents, dropSwappedOut, setState, shadowSchemaOf, swapIn, tablesApplier, tablesOf,
+  applyUntil, catchUpFromStart, countEvents, dropSwappedOut, flushInto, setState, shadowSchemaOf, swapIn, tablesApplier, tablesBuilder, tablesOf,
   type Applier, type RebuildOptions, type RebuildResult, type Totals,
 } from './rebuild.js';
 
@@ -29,6 +29,7 @@ const together = (appliers: readonly Applier[]): Applier => ({
     }));
     return outcomes.reduce(addOutcomes, NO_OUTCOME);
   },
+  flush: async () => (await Promise.all(appliers.map((a) => a.flush?.() ?? Promise.resolve(NO_OUTCOME)))).reduce(addOutcomes, NO_OUTCOME),
 });
 
 /**
@@ -73,14 +74,13 @@ export const rebuildAll = async (es: Elasticsearch, alias: string, options: Rebu
     const newIndex = index;
     const searchBuilder = new OrderSearchWriter(es, options.store, { exclusive: true });
     const build = together([
-      ...projections.map((p, i) => tablesApplier(p, builders[i]!, shadowSchemaOf(p))),
-      { categories: ORDER_SEARCH_PROJECTION.categories, apply: (events) => searchBuilder.apply(newIndex, events) },
+      ...projections.map((p, i) => tablesBuilder(p, builders[i]!, shadowSchemaOf(p))),
+      { categories: ORDER_SEARCH_PROJECTION.categories, apply: (events) => searchBuilder.apply(newIndex, events), flush: () => searchBuilder.flush(newIndex) },
     ]);
     const totals: Totals = { read: 0, applied: 0, rejected: 0, total: await countEvents(options.pool, build.categories) };
     const built = await catchUpFromStart(build, options, totals);
-    const flushed = await searchBuilder.flush(newIndex);
-    totals.applied += flushed.applied;
-    totals.rejected += flushed.rejected.length;
+    // What the builders wrote behind is written now: the new read models are complete up to `built`.
+    await flushInto(build, totals);
     for (const client of builders.splice(0)) client.release();
 
     // 2. The cut-over.

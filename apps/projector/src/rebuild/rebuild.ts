@@ -2,7 +2,7 @@ import { parseStreamId, upcastEnvelope, type EventEnvelope, type KnownEvent } fr
 import { comparePositions, START_OF_LOG, type EventStore, type LogPosition, type ReadAllPage, type StoredEvent } from '#eventsourcing';
 import type { Pool, PoolClient } from '#infra/postgres/pool';
 import { categoryPattern } from '#infra/event-store/postgres/postgres-event-store';
-import { qualified, type ApplyOutcome, type Projection } from '../projections/projection.js';
+import { NO_OUTCOME, qualified, type ApplyOutcome, type Projection } from '../projections/projection.js';
 
 export interface RebuildProgress {
   readonly read: number;
@@ -61,12 +61,28 @@ const relevant = (categories: readonly string[], events: readonly StoredEvent[])
 export interface Applier {
   readonly categories: readonly string[];
   apply(events: readonly EventEnvelope<KnownEvent>[]): Promise<ApplyOutcome>;
+  /** A builder that writes behind writes what it still holds, and answers what that applied. */
+  flush?(): Promise<ApplyOutcome>;
 }
 
+/** Applies as the live projection does, every page written (the cut-over's catch-up). */
 export const tablesApplier = (projection: Projection, client: PoolClient, schema: string): Applier => ({
   categories: projection.categories,
   apply: (events) => projection.apply(client, schema, events),
 });
+
+/** Fills tables from the start of the log, as their only writer: the projection's builder (it may write behind). */
+export const tablesBuilder = (projection: Projection, client: PoolClient, schema: string): Applier => {
+  const builder = projection.builder(client, schema);
+  return { categories: projection.categories, apply: (events) => builder.apply(events), flush: () => builder.flush().then(() => NO_OUTCOME) };
+};
+
+/** Flushes the applier and counts what that applied. */
+export const flushInto = async (applier: Applier, totals: Totals): Promise<void> => {
+  const flushed = (await applier.flush?.()) ?? NO_OUTCOME;
+  totals.applied += flushed.applied;
+  totals.rejected += flushed.rejected.length;
+};
 
 /** Events per page read and applied, by default. */
 const PAGE = 2_000;
@@ -144,7 +160,9 @@ export const rebuildInto = async (projection: Projection, schema: string, option
   try {
     const totals = { read: 0, applied: 0, rejected: 0, total: await countEvents(options.pool, projection.categories) };
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE; CREATE SCHEMA "${schema}"; ${projection.createTables(schema)}`);
-    const position = await catchUpFromStart(tablesApplier(projection, client, schema), options, totals);
+    const builder = tablesBuilder(projection, client, schema);
+    const position = await catchUpFromStart(builder, options, totals);
+    await flushInto(builder, totals);
     return { ...totals, position };
   } finally {
     client.release();

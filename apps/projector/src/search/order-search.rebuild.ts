@@ -1,6 +1,6 @@
 import type { Elasticsearch } from '#infra/elasticsearch/elasticsearch';
 import { START_OF_LOG } from '#eventsourcing';
-import { applyUntil, BULK_PAGE, catchUp, countEvents, setState, type Applier, type RebuildOptions, type RebuildResult } from '../rebuild/rebuild.js';
+import { applyUntil, BULK_PAGE, catchUp, countEvents, flushInto, setState, type Applier, type RebuildOptions, type RebuildResult } from '../rebuild/rebuild.js';
 import { createIndex, indexBehind, newIndexName, pointAlias } from './order-search.index.js';
 import { ORDER_SEARCH_PROJECTION } from './order-search.projection.js';
 import { OrderSearchWriter } from './order-search.writer.js';
@@ -25,15 +25,13 @@ export const rebuildOrderSearch = async (es: Elasticsearch, alias: string, optio
     await createIndex(es, index);
     // Until the alias points at the new index, this rebuild is its only writer.
     const builder = new OrderSearchWriter(es, options.store, { exclusive: true });
-    const build: Applier = { categories: ORDER_SEARCH_PROJECTION.categories, apply: (events) => builder.apply(index, events) };
+    const build: Applier = { categories: ORDER_SEARCH_PROJECTION.categories, apply: (events) => builder.apply(index, events), flush: () => builder.flush(index) };
     const totals = { read: 0, applied: 0, rejected: 0, total: await countEvents(options.pool, ORDER_SEARCH_PROJECTION.categories) };
     // The bulk's large pages all the way (no lock to keep short here). Of order events only (the
     // store filters), so 5,000 hold about as many as 10,000 of the whole log did.
     const built = await catchUp(build, START_OF_LOG, { ...options, batchSize: options.batchSize ?? BULK_PAGE }, totals);
     // It wrote behind: what it still holds is indexed now, before searches move to the new index.
-    const flushed = await builder.flush(index);
-    totals.applied += flushed.applied;
-    totals.rejected += flushed.rejected.length;
+    await flushInto(build, totals);
     await pointAlias(es, alias, index, previous);
     // Everything the live consumer applied to the old index came from the store, below this head.
     const writer = new OrderSearchWriter(es, options.store);
