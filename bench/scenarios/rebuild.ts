@@ -5,7 +5,7 @@ import { config } from '../lib/config.js';
 import { createElasticsearch } from '#infra/elasticsearch/elasticsearch';
 import type { Pool } from '#infra/postgres/pool';
 import { PROJECTIONS } from '../../apps/projector/src/projections/registry.js';
-import { createIndex, indexBehind, startRefreshing } from '../../apps/projector/src/search/order-search.index.js';
+import { createIndex, indexBehind } from '../../apps/projector/src/search/order-search.index.js';
 import { settle, settleStoredLog } from '../lib/quiet.js';
 import { rebuildWithCli } from '../lib/rebuild-cli.js';
 import type { Figure } from '../lib/report.js';
@@ -120,14 +120,14 @@ export const rebuild = async (context: BenchContext, pool: Pool): Promise<Figure
     await es.clearScroll({ scroll_id: page._scroll_id! }).catch(() => undefined);
     const raw = `${alias}-raw-bulk`;
     await es.indices.delete({ index: raw }, { ignore: [404] });
-    await createIndex(es, raw, { filling: true }); // as the rebuild's: not refreshed while it fills
+    await createIndex(es, raw);
     await settle(pool);
     const rawStart = process.hrtime.bigint();
     for (let i = 0; i < docs.length; i += 1_000) {
       const response = await es.bulk({ operations: docs.slice(i, i + 1_000).flatMap((d) => [{ index: { _index: raw, _id: d.id } }, d.source as object]) });
       if (response.errors) throw new Error('the raw bulk load had errors');
     }
-    await startRefreshing(es, raw);
+    await es.indices.refresh({ index: raw });
     const rawSeconds = secondsSince(rawStart);
     await es.indices.delete({ index: raw });
     await es.indices.delete({ index: rebuilt });

@@ -3,7 +3,7 @@ import type { Elasticsearch } from '#infra/elasticsearch/elasticsearch';
 import type { PoolClient } from '#infra/postgres/pool';
 import { addOutcomes, NO_OUTCOME, qualified } from '../projections/projection.js';
 import { PROJECTIONS } from '../projections/registry.js';
-import { createIndex, indexBehind, newIndexName, pointAlias, startRefreshing } from '../search/order-search.index.js';
+import { createIndex, indexBehind, newIndexName, pointAlias } from '../search/order-search.index.js';
 import { ORDER_SEARCH_PROJECTION } from '../search/order-search.projection.js';
 import { OrderSearchWriter } from '../search/order-search.writer.js';
 import {
@@ -70,7 +70,7 @@ export const rebuildAll = async (es: Elasticsearch, alias: string, options: Rebu
     }
     const previous = await indexBehind(es, alias);
     index = newIndexName(alias);
-    await createIndex(es, index, { filling: true });
+    await createIndex(es, index);
     const newIndex = index;
     const searchBuilder = new OrderSearchWriter(es, options.store, { exclusive: true });
     const build = together([
@@ -96,7 +96,7 @@ export const rebuildAll = async (es: Elasticsearch, alias: string, options: Rebu
         { categories: ORDER_SEARCH_PROJECTION.categories, apply: (events) => searchWriter.apply(newIndex, events) },
       ]);
       const { position } = await applyUntil(cut, built, head, options, totals);
-      await startRefreshing(es, newIndex);
+      await es.indices.refresh({ index: newIndex });
       await pointAlias(es, alias, newIndex, previous);
       aliasMoved = true;
       for (const projection of projections) await swapIn(client, projection);

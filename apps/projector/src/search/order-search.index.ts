@@ -58,20 +58,8 @@ export const pointAlias = async (es: Elasticsearch, alias: string, index: string
   await es.indices.updateAliases({ actions: [...(from ? [{ remove: { index: from, alias } }] : []), { add: { index, alias } }] });
 };
 
-/**
- * Creates an index with the order search's settings and mappings. `filling`: a rebuild's new index,
- * which nobody searches until the alias points at it, is not refreshed while it fills (Elastic's
- * advice for a bulk load: fewer, larger segments, less merging); `startRefreshing` before the alias moves.
- */
-export const createIndex = async (es: Elasticsearch, index: string, options: { filling?: boolean } = {}): Promise<void> => {
-  const settings = options.filling ? { ...ORDER_SEARCH_INDEX.settings, refresh_interval: '-1' } : ORDER_SEARCH_INDEX.settings;
-  await es.indices.create({ index, settings, mappings: ORDER_SEARCH_INDEX.mappings });
-};
-
-/** A filled index refreshed as the live one is from now on, and once at once: searchable as it stands. */
-export const startRefreshing = async (es: Elasticsearch, index: string): Promise<void> => {
-  await es.indices.putSettings({ index, settings: { refresh_interval: ORDER_SEARCH_INDEX.settings.refresh_interval } });
-  await es.indices.refresh({ index });
+export const createIndex = async (es: Elasticsearch, index: string): Promise<void> => {
+  await es.indices.create({ index, settings: ORDER_SEARCH_INDEX.settings, mappings: ORDER_SEARCH_INDEX.mappings });
 };
 
 /**

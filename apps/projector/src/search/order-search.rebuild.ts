@@ -1,7 +1,7 @@
 import type { Elasticsearch } from '#infra/elasticsearch/elasticsearch';
 import { START_OF_LOG } from '#eventsourcing';
 import { applyUntil, BULK_PAGE, catchUp, countEvents, flushInto, setState, type Applier, type RebuildOptions, type RebuildResult } from '../rebuild/rebuild.js';
-import { createIndex, indexBehind, newIndexName, pointAlias, startRefreshing } from './order-search.index.js';
+import { createIndex, indexBehind, newIndexName, pointAlias } from './order-search.index.js';
 import { ORDER_SEARCH_PROJECTION } from './order-search.projection.js';
 import { OrderSearchWriter } from './order-search.writer.js';
 
@@ -22,7 +22,7 @@ export const rebuildOrderSearch = async (es: Elasticsearch, alias: string, optio
   try {
     const previous = await indexBehind(es, alias);
     const index = newIndexName(alias);
-    await createIndex(es, index, { filling: true });
+    await createIndex(es, index);
     // Until the alias points at the new index, this rebuild is its only writer.
     const builder = new OrderSearchWriter(es, options.store, { exclusive: true });
     const build: Applier = { categories: ORDER_SEARCH_PROJECTION.categories, apply: (events) => builder.apply(index, events), flush: () => builder.flush(index) };
@@ -32,7 +32,6 @@ export const rebuildOrderSearch = async (es: Elasticsearch, alias: string, optio
     const built = await catchUp(build, START_OF_LOG, { ...options, batchSize: options.batchSize ?? BULK_PAGE }, totals);
     // It wrote behind: what it still holds is indexed now, before searches move to the new index.
     await flushInto(build, totals);
-    await startRefreshing(es, index);
     await pointAlias(es, alias, index, previous);
     // Everything the live consumer applied to the old index came from the store, below this head.
     const writer = new OrderSearchWriter(es, options.store);
