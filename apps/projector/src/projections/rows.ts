@@ -37,10 +37,10 @@ export const DEFAULT_HELD_WEIGHT = 50_000;
 /**
  * A rebuild's way, writing behind: the only writer of a table it fills from the start of the log
  * keeps the rows it folded in memory and writes each one once, when it is evicted (least recently
- * changed first, past `maxWeight`) or at `flush()`, not again for every page that changes it; a
- * statement line, an order's status, is then one write instead of one per page. A row it does not
- * hold is new when its stream's events start at revision 0; otherwise it was written out and is
- * read back from the table.
+ * changed first, past `maxWeight`) or at `flush()`, not again for every page that changes it (an
+ * account's balance, an order's row). It reads each event once, in log order: a row it does not
+ * hold is new when its stream's events in the page start at revision 0; otherwise it was written
+ * out and is read back from the table.
  */
 export class HeldRows<Row> implements Rows<Row> {
   /** Rows changed and not yet written, least recently changed first (a Map keeps insertion order). */
