@@ -6,9 +6,9 @@ import {
 import { ACCOUNT_STATEMENT_PARKED, parkedStreamsDdl } from '#infra/read-models/parked-streams.table';
 import { insertRecordsSql, recordParams } from '#infra/read-models/read-model.table';
 import { loadParked, saveParked } from './parked-streams.js';
-import { ProjectionError, qualified, type ApplyOutcome, type Projection } from './projection.js';
+import { ProjectionError, type ApplyOutcome, type Projection } from './projection.js';
 import { inRevisionOrder, rejectingInto } from './revision-order.js';
-import { lowestRevisions, tableRows, writingBehind, type ApplyWith, type RowTable } from './rows.js';
+import { keyedRowTable, lowestRevisions, tableRows, writingBehind, type ApplyWith } from './rows.js';
 
 /** Balance per account, and one statement line per deposit or withdrawal. */
 export const evolveAccountStatement = (
@@ -43,22 +43,13 @@ export const evolveAccountStatement = (
 const accountOf = (event: EventEnvelope<KnownEvent>): string => (event as EventEnvelope<AccountEvent>).data.accountId;
 
 /** One row per account: its balance. */
-const ACCOUNTS: RowTable<AccountRow> = {
-  async select(client, schema, ids) {
-    const { rows } = await client.query<StoredAccount>(
-      `SELECT * FROM ${qualified(schema, ACCOUNT_STATEMENT.name)} WHERE account_id = ANY($1) ORDER BY account_id FOR UPDATE`,
-      [ids],
-    );
-    return new Map(rows.map((r) => [r.account_id, accountFromStored(r)]));
-  },
-  async upsert(client, schema, rows) {
-    await client.query(
-      `${insertRecordsSql(schema, ACCOUNT_STATEMENT)}
-       ON CONFLICT (account_id) DO UPDATE SET balance = EXCLUDED.balance, revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at`,
-      recordParams(ACCOUNT_STATEMENT, rows.map(accountRecord)),
-    );
-  },
-};
+const ACCOUNTS = keyedRowTable<StoredAccount, AccountRow>({
+  spec: ACCOUNT_STATEMENT,
+  idColumn: 'account_id',
+  fromStored: accountFromStored,
+  toRecord: accountRecord,
+  updated: ['balance', 'revision', 'updated_at'],
+});
 
 const applyAccountStatement: ApplyWith<AccountRow> = async (client, schema, events, rows) => {
   const current = await rows.current(lowestRevisions(events, accountOf));

@@ -3,11 +3,10 @@ import {
   ORDER_HISTORY, orderHistoryDdl, orderHistoryFromStored, orderHistoryRecord, type OrderHistoryRow, type OrderStatus, type StoredOrderHistory,
 } from '#infra/read-models/order-history.table';
 import { ORDER_HISTORY_PARKED, parkedStreamsDdl } from '#infra/read-models/parked-streams.table';
-import { insertRecordsSql, recordParams } from '#infra/read-models/read-model.table';
 import { loadParked, saveParked } from './parked-streams.js';
-import { ProjectionError, qualified, type ApplyOutcome, type Projection } from './projection.js';
+import { ProjectionError, type ApplyOutcome, type Projection } from './projection.js';
 import { inRevisionOrder, rejectingInto } from './revision-order.js';
-import { lowestRevisions, tableRows, writingBehind, type ApplyWith, type RowTable } from './rows.js';
+import { keyedRowTable, lowestRevisions, tableRows, writingBehind, type ApplyWith } from './rows.js';
 
 const transition = (row: OrderHistoryRow, status: OrderStatus, at: string, revision: number, occurredAt: string): OrderHistoryRow => ({
   ...row,
@@ -53,25 +52,14 @@ export const evolveOrderHistory = (row: OrderHistoryRow | null, event: EventEnve
 const orderIdOf = (event: EventEnvelope<KnownEvent>): string => (event as EventEnvelope<OrderEvent>).data.orderId;
 
 /** One row per order; an order weighs its line items and its status changes too. */
-const ORDERS: RowTable<OrderHistoryRow> = {
-  async select(client, schema, ids) {
-    const { rows } = await client.query<StoredOrderHistory>(
-      `SELECT * FROM ${qualified(schema, ORDER_HISTORY.name)} WHERE order_id = ANY($1) ORDER BY order_id FOR UPDATE`,
-      [ids],
-    );
-    return new Map(rows.map((r) => [r.order_id, orderHistoryFromStored(r)]));
-  },
-  async upsert(client, schema, rows) {
-    await client.query(
-      `${insertRecordsSql(schema, ORDER_HISTORY)}
-       ON CONFLICT (order_id) DO UPDATE SET status = EXCLUDED.status, cancel_reason = EXCLUDED.cancel_reason,
-         cancelled_at = EXCLUDED.cancelled_at, shipped_at = EXCLUDED.shipped_at, status_history = EXCLUDED.status_history,
-         revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at, payment_status = EXCLUDED.payment_status`,
-      recordParams(ORDER_HISTORY, rows.map(orderHistoryRecord)),
-    );
-  },
+const ORDERS = keyedRowTable<StoredOrderHistory, OrderHistoryRow>({
+  spec: ORDER_HISTORY,
+  idColumn: 'order_id',
+  fromStored: orderHistoryFromStored,
+  toRecord: orderHistoryRecord,
+  updated: ['status', 'cancel_reason', 'cancelled_at', 'shipped_at', 'status_history', 'revision', 'updated_at', 'payment_status'],
   weight: (row) => 1 + row.items.length + row.statusHistory.length,
-};
+});
 
 const applyOrderHistory: ApplyWith<OrderHistoryRow> = async (client, schema, events, rows) => {
   const current = await rows.current(lowestRevisions(events, orderIdOf));

@@ -1,5 +1,6 @@
 import type { EventEnvelope, KnownEvent } from '#events';
 import type { PoolClient } from '#infra/postgres/pool';
+import { insertRecordsSql, qualified, recordParams, type TableSpec } from '#infra/read-models/read-model.table';
 import type { ApplyOutcome, ProjectionBuilder } from './projection.js';
 
 /** A read model's table of one row per stream, as its projection reads and writes it. */
@@ -11,6 +12,33 @@ export interface RowTable<Row> {
   /** What a row weighs in memory, in units of about one small row; 1 when absent. */
   weight?(row: Row): number;
 }
+
+/** A table keyed by one id column: its rows as `pg` returns them, and as the projection writes them. */
+export interface KeyedTable<Stored, Row> {
+  readonly spec: TableSpec;
+  readonly idColumn: keyof Stored & string;
+  readonly fromStored: (stored: Stored) => Row;
+  readonly toRecord: (row: Row) => Record<string, unknown>;
+  /** The columns an update sets (the others never change once the row is inserted). */
+  readonly updated: readonly string[];
+  readonly weight?: (row: Row) => number;
+}
+
+/** Selects locked in id order (so concurrent batches lock in the same order) and upserts by the id column. */
+export const keyedRowTable = <Stored extends object, Row>(table: KeyedTable<Stored, Row>): RowTable<Row> => ({
+  async select(client, schema, ids) {
+    const id = table.idColumn;
+    const { rows } = await client.query<Stored>(`SELECT * FROM ${qualified(schema, table.spec.name)} WHERE ${id} = ANY($1) ORDER BY ${id} FOR UPDATE`, [ids]);
+    return new Map(rows.map((r) => [String(r[table.idColumn]), table.fromStored(r)]));
+  },
+  async upsert(client, schema, rows) {
+    await client.query(
+      `${insertRecordsSql(schema, table.spec)} ON CONFLICT (${table.idColumn}) DO UPDATE SET ${table.updated.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`,
+      recordParams(table.spec, rows.map(table.toRecord)),
+    );
+  },
+  ...(table.weight ? { weight: table.weight } : {}),
+});
 
 /**
  * Where a projection's `apply` finds the current rows of a batch's streams and puts back the ones
