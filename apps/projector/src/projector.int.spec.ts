@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Partitioners, type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import { accountStreamId, deadLetterTopic, orderStreamId, encodeEnvelope, topicForCategory, type EventEnvelope, type KnownEvent, type NewEvent } from '#events';
 import { PostgresEventStore } from '#infra/event-store/postgres/postgres-event-store';
-import { createKafka, ensureTopics, topicLayout } from '#infra/kafka/kafka';
+import { createKafka, topicLayout } from '#infra/kafka/kafka';
 import { migrate } from '#infra/postgres/migrate';
 import { createPool, type Pool } from '#infra/postgres/pool';
 import { Relay } from '#infra/relay/relay';
-import { startGroupAtEnd, startKafkaProbe, waitFor } from '#infra/testing/kafka-probe';
+import { connectedProducer, ensureTestTopics, startGroupAtEnd, startKafkaProbe, waitFor } from '#infra/testing/kafka-probe';
 import { consumerGroupId, ProjectionConsumer } from './consumer/projection-consumer.js';
 import { postgresSink } from './consumer/sinks.js';
 import { accountStatementProjection } from './projections/account-statement.projection.js';
@@ -49,12 +49,8 @@ describe('projector against PostgreSQL and Kafka', () => {
     pool = createPool(testConfig(), 12);
     await migrate(pool);
     store = new PostgresEventStore(pool);
-    const admin = kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, topicLayout(testConfig()));
-    await admin.disconnect();
-    producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
+    await ensureTestTopics(kafka);
+    producer = await connectedProducer(kafka);
   });
   afterAll(async () => {
     await producer.disconnect();

@@ -4,13 +4,13 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Partitioners, type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import { accountStreamId, encodeEnvelope, topicForCategory, type EventEnvelope, type KnownEvent } from '#events';
 import { deadLetterTopics, listDeadLetters, purgeDeadLetters, retryDeadLetters } from '#infra/kafka/dead-letters';
-import { createKafka, ensureTopics, topicLayout } from '#infra/kafka/kafka';
+import { createKafka } from '#infra/kafka/kafka';
 import { migrate } from '#infra/postgres/migrate';
 import { createPool, type Pool } from '#infra/postgres/pool';
-import { startGroupAtEnd, waitFor } from '#infra/testing/kafka-probe';
+import { connectedProducer, ensureTestTopics, startGroupAtEnd, waitFor } from '#infra/testing/kafka-probe';
 import { accountStatementProjection } from '../projections/account-statement.projection.js';
 import { listProjections } from '../cli/projections-list.js';
 import { ProjectionError } from '../projections/projection.js';
@@ -46,15 +46,11 @@ describe('dead-letter tooling: list, retry through the idempotent path, purge', 
   beforeAll(async () => {
     pool = createPool(testConfig(), 4);
     await migrate(pool);
-    const admin = kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, topicLayout(testConfig()));
-    await admin.disconnect();
+    await ensureTestTopics(kafka);
     // This test's consumer starts at the end of the topic, so earlier tests' poison is not ours.
     await startGroupAtEnd(kafka, consumerGroupId(config.consumerGroupPrefix, 'account-statement'), topic);
     await purgeDeadLetters(kafka, topic); // start from an empty dead-letter topic
-    producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
+    producer = await connectedProducer(kafka);
     consumer = new ProjectionConsumer(rejectingOnce(postgresSink(accountStatementProjection, pool), rejectOnce), kafka, producer, config);
     await consumer.start();
   }, 60_000);

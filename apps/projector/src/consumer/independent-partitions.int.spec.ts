@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Partitioners, type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import { accountStreamId, encodeEnvelope, topicForCategory, type EventEnvelope, type KnownEvent } from '#events';
-import { createKafka, ensureTopics, topicLayout } from '#infra/kafka/kafka';
+import { createKafka } from '#infra/kafka/kafka';
 import { migrate } from '#infra/postgres/migrate';
 import { createPool, type Pool } from '#infra/postgres/pool';
-import { startGroupAtEnd, waitFor } from '#infra/testing/kafka-probe';
+import { connectedProducer, ensureTestTopics, startGroupAtEnd, waitFor } from '#infra/testing/kafka-probe';
 import { testConfig } from '#infra/testing/test-config';
 import { accountStatementProjection } from '../projections/account-statement.projection.js';
 import { consumerGroupId, ProjectionConsumer, type ProjectionSink } from './projection-consumer.js';
@@ -58,12 +58,8 @@ describe('projection consumer: the partitions of independent streams are applied
   beforeAll(async () => {
     pool = createPool(testConfig(), 10);
     await migrate(pool);
-    const admin = kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, topicLayout(testConfig()));
-    await admin.disconnect();
-    producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
+    await ensureTestTopics(kafka);
+    producer = await connectedProducer(kafka);
   }, 60_000);
   afterAll(async () => {
     await producer.disconnect();

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import { accountStreamId, decodeEnvelope, topicForCategory, type NewEvent } from '#events';
 import { EventStoreDbEventStore } from '../event-store/eventstoredb/eventstoredb-event-store.js';
-import { createKafka, ensureTopics, topicLayout } from '../kafka/kafka.js';
-import { startKafkaProbe, waitFor } from '../testing/kafka-probe.js';
+import { createKafka, topicLayout } from '../kafka/kafka.js';
+import { ensureTestTopics, startKafkaProbe, waitFor } from '../testing/kafka-probe.js';
 import { EventStoreDbRelay } from './eventstoredb-relay.js';
 import { testConfig } from '#infra/testing/test-config';
 
@@ -30,10 +30,7 @@ describeWithServer(`Relay: EventStoreDB → Kafka${connectionString ? '' : ' (sk
 
   beforeAll(async () => {
     store = EventStoreDbEventStore.connect(connectionString!);
-    const admin = kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, topicLayout(testConfig()));
-    await admin.disconnect();
+    await ensureTestTopics(kafka);
   });
   afterAll(async () => {
     await store.close();

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { accountStreamId, decodeEnvelope, deadLetterTopic, orderStreamId, topicForCategory, type NewEvent } from '#events';
-import { createKafka, ensureTopics, topicLayout } from '../kafka/kafka.js';
+import { createKafka, topicLayout } from '../kafka/kafka.js';
 import { createPool, type Pool } from '../postgres/pool.js';
 import { migrate } from '../postgres/migrate.js';
 import { PostgresEventStore } from '../event-store/postgres/postgres-event-store.js';
-import { startKafkaProbe, waitFor, type ReceivedRecord } from '../testing/kafka-probe.js';
+import { ensureTestTopics, startKafkaProbe, waitFor, type ReceivedRecord } from '../testing/kafka-probe.js';
 import { PostgresOutage } from '../testing/postgres-outage.js';
 import { Relay, type RelayOptions } from './relay.js';
 import { testConfig } from '#infra/testing/test-config';
@@ -38,10 +38,7 @@ describe('Relay: event store → Kafka', () => {
     pool = createPool(testConfig(), 12);
     await migrate(pool);
     store = new PostgresEventStore(pool);
-    const admin = kafka.admin();
-    await admin.connect();
-    await ensureTopics(admin, topicLayout(testConfig()));
-    await admin.disconnect();
+    await ensureTestTopics(kafka);
   });
   afterEach(async () => {
     await Promise.all(relays.splice(0).map((r) => r.stop()));

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka } from 'kafkajs';
+import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
+import { ensureTopics, topicLayout } from '../kafka/kafka.js';
+import { testConfig } from './test-config.js';
 
 export interface ReceivedRecord {
   readonly topic: string;
@@ -8,6 +10,24 @@ export interface ReceivedRecord {
   readonly value: string;
   readonly headers: Record<string, string>;
 }
+
+/** Test helper: the project's topics as the test configuration lays them out, created if missing (as the apps do at start). */
+export const ensureTestTopics = async (kafka: Kafka): Promise<void> => {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, topicLayout(testConfig()));
+  } finally {
+    await admin.disconnect();
+  }
+};
+
+/** Test helper: a connected idempotent producer that partitions by key, as the relay's does. */
+export const connectedProducer = async (kafka: Kafka): Promise<Producer> => {
+  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  return producer;
+};
 
 /**
  * Test helper: a consumer group that starts at `topic`'s end as it is now, so the records already
