@@ -28,23 +28,13 @@ const stepOf = (rate: number | null, seconds: number, ok: number, failed: number
 });
 
 /**
- * A steady `rate` of POSTs, open loop: request n is due at start + n / rate, whatever the answers
+ * A steady `rate` of jobs, open loop: job n is due at start + n / rate, whatever the answers
  * before it, and its latency runs from when it was due, so a server that falls behind is charged
- * for the wait it causes (no coordinated omission). autocannon's own rate limit is a quota per
- * connection per second: each connection sends its share back to back at the start of every
- * second and then idles, so a "steady" 400/s was 32 bursts at once, and its p99 measured the
- * bursts. The requests go through undici's connection pool (`connections` keep-alive
- * connections), not `fetch`: against a bare node:http server on this machine, `fetch` alone gave
- * a p99 of 106 ms at 800/s and a p50 of 79 ms at 6,400/s, where the pool gives 4 ms and 1.3 ms, so
- * the figures were the generator's. At most `maxInFlight` requests are outstanding; one due beyond
- * that counts as failed.
+ * for the wait it causes (no coordinated omission). At most `maxInFlight` jobs are outstanding;
+ * one due beyond that counts as failed. A job resolves with its answer's status (counted in
+ * `statuses`; one other than `expect` counts as failed) and rejects when it got no answer.
  */
-const paced = async (
-  url: string,
-  path: () => string,
-  body: string,
-  options: { rate: number; seconds: number; connections: number; maxInFlight: number; expect?: number; headers?: Record<string, string> },
-): Promise<StepResult> => {
+export const paced = async (job: () => Promise<number>, options: { rate: number; seconds: number; maxInFlight: number; expect: number }): Promise<StepResult> => {
   const latencies: number[] = [];
   const statuses: Record<number, number> = {};
   let refused = 0; // answered, but not with the status expected
@@ -54,17 +44,13 @@ const paced = async (
   const interval = 1000 / options.rate;
   const total = Math.round(options.rate * options.seconds);
   const start = performance.now();
-  const pool = new Pool(url, { connections: options.connections });
-  const headers = { 'content-type': 'application/json', ...options.headers };
   const send = (due: number): void => {
     inFlight++;
-    const request = pool
-      .request({ method: 'POST', path: path(), headers, body })
-      .then(async (response) => {
-        await response.body.dump();
+    const request = job()
+      .then((status) => {
         latencies.push(performance.now() - due);
-        statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1;
-        if (response.statusCode !== (options.expect ?? 201)) {
+        statuses[status] = (statuses[status] ?? 0) + 1;
+        if (status !== options.expect) {
           refused++;
           failed++;
         }
@@ -85,8 +71,37 @@ const paced = async (
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   await Promise.all(outstanding);
-  await pool.close();
   return stepOf(options.rate, options.seconds, latencies.length - refused, failed, latencies, statuses);
+};
+
+/**
+ * Paced POSTs (see `paced`). autocannon's own rate limit is a quota per connection per second:
+ * each connection sends its share back to back at the start of every second and then idles, so a
+ * "steady" 400/s was 32 bursts at once, and its p99 measured the bursts. The requests go through
+ * undici's connection pool (`connections` keep-alive connections), not `fetch`: against a bare
+ * node:http server on this machine, `fetch` alone gave a p99 of 106 ms at 800/s and a p50 of
+ * 79 ms at 6,400/s, where the pool gives 4 ms and 1.3 ms, so the figures were the generator's.
+ */
+const pacedPosts = async (
+  url: string,
+  path: () => string,
+  body: string,
+  options: { rate: number; seconds: number; connections: number; maxInFlight: number; expect?: number; headers?: Record<string, string> },
+): Promise<StepResult> => {
+  const pool = new Pool(url, { connections: options.connections });
+  const headers = { 'content-type': 'application/json', ...options.headers };
+  try {
+    return await paced(
+      async () => {
+        const response = await pool.request({ method: 'POST', path: path(), headers, body });
+        await response.body.dump();
+        return response.statusCode;
+      },
+      { rate: options.rate, seconds: options.seconds, maxInFlight: options.maxInFlight, expect: options.expect ?? 201 },
+    );
+  } finally {
+    await pool.close();
+  }
 };
 
 /**
@@ -100,7 +115,7 @@ export const post = (
   body: string,
   options: { rate: number | null; seconds: number; connections: number; expect?: number; headers?: Record<string, string> },
 ): Promise<StepResult> =>
-  options.rate ? paced(url, path, body, { ...options, rate: options.rate, maxInFlight: options.connections * 8 }) : closedLoop(url, path, body, options);
+  options.rate ? pacedPosts(url, path, body, { ...options, rate: options.rate, maxInFlight: options.connections * 8 }) : closedLoop(url, path, body, options);
 
 /** As fast as `connections` connections are answered, each sending its next request on its answer. */
 const closedLoop = (
