@@ -54,3 +54,47 @@ export const copyRows = async (client: pg.PoolClient, copySql: string, rows: Ite
   })();
   await pipeline(Readable.from(lines), client.query(copyFrom(copySql)));
 };
+
+/** What a lone commit took while a load ran beside it (see `commitProbe`). */
+export interface LoneCommits {
+  readonly commits: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  /** Commits that took more than 50 ms. */
+  readonly over50Ms: number;
+}
+
+/**
+ * A lone autocommitted one-row INSERT every 20 ms, on a connection of its own, while a load runs:
+ * how long PostgreSQL took to commit meanwhile. Every durable commit waits for its WAL to be
+ * flushed to disk, so a flush that stalls shows here as it does in the load's latencies; a step
+ * whose slow requests fall where these commits stalled was held back by the disk, not by the app.
+ */
+export const commitProbe = async (url: string): Promise<{ stop: () => Promise<LoneCommits> }> => {
+  const client = new pg.Client(url);
+  await client.connect();
+  await client.query('CREATE TABLE IF NOT EXISTS bench_commit_probe (id bigserial PRIMARY KEY)');
+  const latencies: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const start = performance.now();
+      await client.query('INSERT INTO bench_commit_probe DEFAULT VALUES');
+      latencies.push(performance.now() - start);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop.finally(() => client.end());
+      const sorted = latencies.sort((a, b) => a - b);
+      return {
+        commits: sorted.length,
+        p99Ms: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0,
+        maxMs: sorted.at(-1) ?? 0,
+        over50Ms: sorted.filter((ms) => ms > 50).length,
+      };
+    },
+  };
+};

@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
 import { percentile } from './stats.js';
+import { commitProbe, type LoneCommits } from './database.js';
 
 export interface StepResult {
   readonly rate: number | null;
@@ -28,13 +29,23 @@ const stepOf = (rate: number | null, seconds: number, ok: number, failed: number
 });
 
 /**
- * A steady `rate` of jobs, open loop: job n is due at start + n / rate, whatever the answers
+ * A steady `rate` of POSTs, open loop: request n is due at start + n / rate, whatever the answers
  * before it, and its latency runs from when it was due, so a server that falls behind is charged
- * for the wait it causes (no coordinated omission). At most `maxInFlight` jobs are outstanding;
- * one due beyond that counts as failed. A job resolves with its answer's status (counted in
- * `statuses`; one other than `expect` counts as failed) and rejects when it got no answer.
+ * for the wait it causes (no coordinated omission). autocannon's own rate limit is a quota per
+ * connection per second: each connection sends its share back to back at the start of every
+ * second and then idles, so a "steady" 400/s was 32 bursts at once, and its p99 measured the
+ * bursts. The requests go through undici's connection pool (`connections` keep-alive
+ * connections), not `fetch`: against a bare node:http server on this machine, `fetch` alone gave
+ * a p99 of 106 ms at 800/s and a p50 of 79 ms at 6,400/s, where the pool gives 4 ms and 1.3 ms, so
+ * the figures were the generator's. At most `maxInFlight` requests are outstanding; one due beyond
+ * that counts as failed.
  */
-export const paced = async (job: () => Promise<number>, options: { rate: number; seconds: number; maxInFlight: number; expect: number }): Promise<StepResult> => {
+const paced = async (
+  url: string,
+  path: () => string,
+  body: string,
+  options: { rate: number; seconds: number; connections: number; maxInFlight: number; expect?: number; headers?: Record<string, string> },
+): Promise<StepResult> => {
   const latencies: number[] = [];
   const statuses: Record<number, number> = {};
   let refused = 0; // answered, but not with the status expected
@@ -44,13 +55,17 @@ export const paced = async (job: () => Promise<number>, options: { rate: number;
   const interval = 1000 / options.rate;
   const total = Math.round(options.rate * options.seconds);
   const start = performance.now();
+  const pool = new Pool(url, { connections: options.connections });
+  const headers = { 'content-type': 'application/json', ...options.headers };
   const send = (due: number): void => {
     inFlight++;
-    const request = job()
-      .then((status) => {
+    const request = pool
+      .request({ method: 'POST', path: path(), headers, body })
+      .then(async (response) => {
+        await response.body.dump();
         latencies.push(performance.now() - due);
-        statuses[status] = (statuses[status] ?? 0) + 1;
-        if (status !== options.expect) {
+        statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1;
+        if (response.statusCode !== (options.expect ?? 201)) {
           refused++;
           failed++;
         }
@@ -71,37 +86,8 @@ export const paced = async (job: () => Promise<number>, options: { rate: number;
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   await Promise.all(outstanding);
+  await pool.close();
   return stepOf(options.rate, options.seconds, latencies.length - refused, failed, latencies, statuses);
-};
-
-/**
- * Paced POSTs (see `paced`). autocannon's own rate limit is a quota per connection per second:
- * each connection sends its share back to back at the start of every second and then idles, so a
- * "steady" 400/s was 32 bursts at once, and its p99 measured the bursts. The requests go through
- * undici's connection pool (`connections` keep-alive connections), not `fetch`: against a bare
- * node:http server on this machine, `fetch` alone gave a p99 of 106 ms at 800/s and a p50 of
- * 79 ms at 6,400/s, where the pool gives 4 ms and 1.3 ms, so the figures were the generator's.
- */
-const pacedPosts = async (
-  url: string,
-  path: () => string,
-  body: string,
-  options: { rate: number; seconds: number; connections: number; maxInFlight: number; expect?: number; headers?: Record<string, string> },
-): Promise<StepResult> => {
-  const pool = new Pool(url, { connections: options.connections });
-  const headers = { 'content-type': 'application/json', ...options.headers };
-  try {
-    return await paced(
-      async () => {
-        const response = await pool.request({ method: 'POST', path: path(), headers, body });
-        await response.body.dump();
-        return response.statusCode;
-      },
-      { rate: options.rate, seconds: options.seconds, maxInFlight: options.maxInFlight, expect: options.expect ?? 201 },
-    );
-  } finally {
-    await pool.close();
-  }
 };
 
 /**
@@ -115,7 +101,7 @@ export const post = (
   body: string,
   options: { rate: number | null; seconds: number; connections: number; expect?: number; headers?: Record<string, string> },
 ): Promise<StepResult> =>
-  options.rate ? pacedPosts(url, path, body, { ...options, rate: options.rate, maxInFlight: options.connections * 8 }) : closedLoop(url, path, body, options);
+  options.rate ? paced(url, path, body, { ...options, rate: options.rate, maxInFlight: options.connections * 8 }) : closedLoop(url, path, body, options);
 
 /** As fast as `connections` connections are answered, each sending its next request on its answer. */
 const closedLoop = (
@@ -146,3 +132,32 @@ const closedLoop = (
       if (status !== (options.expect ?? 201)) failed++;
     });
   });
+
+/** A step of a held-rate ladder: paced POSTs, with a lone commit timed beside them (see `commitProbe`). */
+export interface LadderStep extends StepResult {
+  readonly loneCommits: LoneCommits;
+}
+
+export const ladderStep = async (
+  databaseUrl: string,
+  url: string,
+  path: () => string,
+  body: string,
+  options: { rate: number; seconds: number; connections: number; headers?: Record<string, string> },
+): Promise<LadderStep> => {
+  const probe = await commitProbe(databaseUrl);
+  try {
+    const step = await post(url, path, body, options);
+    return { ...step, loneCommits: await probe.stop() };
+  } catch (error) {
+    await probe.stop();
+    throw error;
+  }
+};
+
+/** Held: every request answered as expected, at the rate asked, with a p99 under 50 ms. */
+export const heldStep = (s: StepResult): boolean => s.p99 < 50 && s.failed === 0 && s.perSecond >= (s.rate ?? 0) * 0.95;
+
+export const describeStep = (s: StepResult | LadderStep): string =>
+  `${s.rate ?? 'max'}/s asked: ${Math.round(s.perSecond)}/s done, p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, ${s.failed} failed` +
+  ('loneCommits' in s ? `; a lone commit beside it: max ${s.loneCommits.maxMs.toFixed(0)} ms, ${s.loneCommits.over50Ms} of ${s.loneCommits.commits} over 50 ms` : '');

@@ -5,12 +5,12 @@ import { AppProcess, baseUrl, type AppName, type Ports } from '../../test/suppor
 import type { Pool } from '#infra/postgres/pool';
 import { createRawEventsTable } from '../lib/database.js';
 import { deleteTopics } from '../lib/kafka.js';
-import { post, type StepResult } from '../lib/load.js';
+import { describeStep, heldStep, ladderStep, post, type LadderStep, type StepResult } from '../lib/load.js';
 import type { Figure } from '../lib/report.js';
 import { zipkinEndpoint } from '../lib/config.js';
 import { percentile, sleep } from '../lib/stats.js';
 import { storeGenerated, type GeneratedEvent } from '../lib/workload.js';
-import { rawInsertRun, rawInsertsPaced, type BenchContext } from './store-append.js';
+import { rawInsertRun, type BenchContext } from './store-append.js';
 import { bearer, subjectOf } from '../../test/support/tokens.js';
 
 const PORTS: Ports = { 'command-api': 3200, 'query-api': 3201, projector: 3202 };
@@ -44,9 +44,6 @@ const openAccounts = async (pool: Pool, count: number): Promise<string[]> => {
 const UNLIMITED = { RATE_LIMIT_COMMANDS: '100000000', RATE_LIMIT_READS: '100000000', RATE_LIMIT_CONSISTENCY_WAITS: '100000000', RATE_LIMIT_SEARCHES: '100000000' };
 const app = (name: AppName, env: Record<string, string>): AppProcess => new AppProcess(name, { ...UNLIMITED, ...env }, PORTS, 'bench');
 
-const describeStep = (s: StepResult): string =>
-  `${s.rate ?? 'max'}/s asked: ${Math.round(s.perSecond)}/s done, p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, ${s.failed} failed`;
-
 /**
  * Scenario 2: POST deposits over HTTP at increasing fixed rates to many accounts. The figure is
  * the highest rate held with p99 under 50 ms (and every request answered 201); the baseline is
@@ -59,7 +56,7 @@ export const httpAppend = async (context: BenchContext, pool: Pool): Promise<Fig
   const rates = context.quick ? [400, 800, 1200, 1600] : [250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000, 3500, 4000, 5000, 6000, 7500, 9000];
   const commandApi = app('command-api', { RELAY_ENABLED: 'false' });
   await commandApi.start();
-  const steps: StepResult[] = [];
+  const steps: LadderStep[] = [];
   let unthrottled: StepResult;
   try {
     const path = (): string => `/accounts/${accounts[Math.floor(Math.random() * accounts.length)]}/deposits`;
@@ -68,10 +65,10 @@ export const httpAppend = async (context: BenchContext, pool: Pool): Promise<Fig
     // Every deposit is alice's, with her token from the local Keycloak (fetched again as it ages).
     await post(url, path, DEPOSIT, { rate: rates[0]!, seconds: context.quick ? 4 : 10, connections: CONNECTIONS, headers: await bearer('alice') });
     for (const rate of rates) {
-      const step = await post(url, path, DEPOSIT, { rate, seconds, connections: CONNECTIONS, headers: await bearer('alice') });
+      const step = await ladderStep(context.databaseUrl, url, path, DEPOSIT, { rate, seconds, connections: CONNECTIONS, headers: await bearer('alice') });
       steps.push(step);
       context.log(describeStep(step));
-      if (step.p99 >= 50 || step.failed > 0 || step.perSecond < rate * 0.95) break;
+      if (!heldStep(step)) break;
     }
     unthrottled = await post(url, path, DEPOSIT, { rate: null, seconds, connections: CONNECTIONS, headers: await bearer('alice') });
     context.log(describeStep(unthrottled));
@@ -82,15 +79,8 @@ export const httpAppend = async (context: BenchContext, pool: Pool): Promise<Fig
   const appends = Math.round(unthrottled.ok);
   const baseline = await rawInsertRun(context.databaseUrl, 'existing', CONNECTIONS, Math.ceil(appends / CONNECTIONS));
   context.log(`raw INSERT at concurrency ${CONNECTIONS}: ${Math.round(baseline.perSecond)}/s`);
-  const heldStep = (s: StepResult): boolean => s.p99 < 50 && s.failed === 0 && s.perSecond >= (s.rate ?? 0) * 0.95;
   const held = steps.filter(heldStep).at(-1);
   const base = { name: `raw INSERT c=${CONNECTIONS}`, value: baseline.perSecond };
-  // Whether durable commits alone, with no app before them, hold the rate command-api missed: a
-  // commit waits for the disk's flush, and a flush that stalls for a few hundred milliseconds in a
-  // step puts any durable store's p99 over 50 ms, whatever its own speed.
-  const missed = steps.find((s) => !heldStep(s));
-  const raw = missed?.rate ? await rawInsertsPaced(context.databaseUrl, missed.rate, seconds, CONNECTIONS) : null;
-  if (raw) context.log(`raw INSERTs paced, ${describeStep(raw)}`);
   return [
     {
       scenario: 'http append',
@@ -111,18 +101,6 @@ export const httpAppend = async (context: BenchContext, pool: Pool): Promise<Fig
       baseline: base,
       details: { ...unthrottled },
     },
-    ...(raw
-      ? [
-          {
-            scenario: 'http append',
-            case: `raw INSERTs paced at the first rate missed (${raw.rate}/s), ${CONNECTIONS} connections`,
-            metric: 'p99',
-            value: raw.p99,
-            unit: 'ms',
-            details: { ...raw, commandApiP99Ms: missed?.p99 },
-          } satisfies Figure,
-        ]
-      : []),
   ];
 };
 

@@ -7,7 +7,6 @@ import { createPool, type Pool } from '#infra/postgres/pool';
 import type { Figure } from '../lib/report.js';
 import { median, percentile, runWorkers, secondsSince } from '../lib/stats.js';
 import { createRawEventsTable } from '../lib/database.js';
-import { paced, type StepResult } from '../lib/load.js';
 
 export interface BenchContext {
   readonly quick: boolean;
@@ -104,28 +103,6 @@ export const rawInsertRun = async (url: string, target: Target, concurrency: num
       const { streamId, revision, event } = work[w]![i]!;
       await insertRaw(pool, streamId, revision, event);
     });
-  } finally {
-    await pool.end();
-  }
-};
-
-/** What a paced raw INSERT resolves with once its row is committed. */
-const INSERTED = 0;
-
-/**
- * The same rows at a steady rate, open loop (see `paced`): one autocommitted single-row INSERT
- * each into `raw_events`, at most `connections` at once, each to a new stream. What durable
- * single-row commits alone hold on this machine, with no app before them.
- */
-export const rawInsertsPaced = async (url: string, rate: number, seconds: number, connections: number): Promise<StepResult> => {
-  const pool = createPool({ ...config, databaseUrl: url }, connections);
-  try {
-    const insert = async (): Promise<number> => {
-      const id = randomUUID();
-      await insertRaw(pool, accountStreamId(id), 0, deposit(id));
-      return INSERTED;
-    };
-    return await paced(insert, { rate, seconds, maxInFlight: connections * 8, expect: INSERTED });
   } finally {
     await pool.end();
   }

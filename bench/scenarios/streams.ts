@@ -4,7 +4,7 @@ import { appendEvents } from '#infra/event-store/postgres/postgres-event-store';
 import type { Pool } from '#infra/postgres/pool';
 import { AppProcess, baseUrl, type Ports } from '../../test/support/apps.js';
 import { bearer, subjectOf } from '../../test/support/tokens.js';
-import { post, type StepResult } from '../lib/load.js';
+import { describeStep, heldStep, ladderStep, post, type LadderStep, type StepResult } from '../lib/load.js';
 import type { Figure } from '../lib/report.js';
 import { median } from '../lib/stats.js';
 import type { BenchContext } from './store-append.js';
@@ -47,10 +47,6 @@ const accountsHolding = async (pool: Pool, count: number, events: number): Promi
 };
 
 const commandApi = (): AppProcess => new AppProcess('command-api', { ...UNLIMITED, RELAY_ENABLED: 'false' }, PORTS, 'bench');
-const describeStep = (s: StepResult): string =>
-  `${s.rate ?? 'max'}/s asked: ${Math.round(s.perSecond)}/s done, p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, ${s.failed} failed`;
-const held = (s: StepResult): boolean => s.p99 < 50 && s.failed === 0 && s.perSecond >= (s.rate ?? 0) * 0.95;
-
 /** The latency of one deposit to each account in turn (the first after a start: nothing cached). */
 const firstDeposits = async (accounts: readonly string[]): Promise<number[]> => {
   const url = baseUrl('command-api', PORTS);
@@ -74,14 +70,14 @@ const measure = async (context: BenchContext, label: string, accounts: readonly 
   const seconds = context.quick ? 5 : 15;
   const single = await post(url, path, DEPOSIT, { rate: null, seconds, connections: 1, headers: await bearer('alice') });
   context.log(`${label}: first deposit (nothing cached) median ${median(cold).toFixed(1)} ms; one at a time: p50 ${single.p50.toFixed(1)} ms, p99 ${single.p99.toFixed(1)} ms`);
-  const steps: StepResult[] = [];
+  const steps: LadderStep[] = [];
   for (const rate of context.quick ? [50, 100, 200, 400, 800] : [100, 250, 500, 750, 1000, 1250, 1500, 2000]) {
-    const step = await post(url, path, DEPOSIT, { rate, seconds, connections: 32, headers: await bearer('alice') });
+    const step = await ladderStep(context.databaseUrl, url, path, DEPOSIT, { rate, seconds, connections: 32, headers: await bearer('alice') });
     steps.push(step);
     context.log(`${label}: ${describeStep(step)}`);
-    if (!held(step)) break;
+    if (!heldStep(step)) break;
   }
-  return { coldMedianMs: median(cold), single, steps, held: steps.filter(held).at(-1) };
+  return { coldMedianMs: median(cold), single, steps, held: steps.filter(heldStep).at(-1) };
 };
 
 /**
