@@ -37,6 +37,8 @@ if (unknown.length || args.some((a, i) => a.startsWith('--') && !['--quick', '--
 const context: BenchContext = { quick, databaseUrl: config.databaseUrl, log: (line) => console.log(`  ${line}`) };
 const started = new Date();
 const figures: Figure[] = [];
+// A scenario that fails is reported as such, and the others still run and are written.
+const failures: { scenario: string; error: string }[] = [];
 let info: Record<string, unknown> = {};
 for (const name of only) {
   console.log(`${name}${quick ? ' (quick)' : ''}`);
@@ -46,6 +48,10 @@ for (const name of only) {
     const quiet = await quietMachine();
     context.log(`machine quiet after ${quiet.seconds.toFixed(0)} s (${(quiet.busy * 100).toFixed(0)}% busy)`);
     figures.push(...(await SCENARIOS[name]!(context, pool)));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    failures.push({ scenario: name, error: message });
+    context.log(`FAILED: ${message}`);
   } finally {
     await pool.end();
   }
@@ -56,5 +62,7 @@ console.log(`\n${table(judged)}\n`);
 mkdirSync('bench/results', { recursive: true });
 const file = `bench/results/${started.toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`;
 const seconds = (Date.now() - started.getTime()) / 1000;
-writeFileSync(file, `${JSON.stringify({ startedAt: started.toISOString(), seconds, quick, scenarios: only, machine: info, figures: judged }, null, 2)}\n`);
+writeFileSync(file, `${JSON.stringify({ startedAt: started.toISOString(), seconds, quick, scenarios: only, machine: info, figures: judged, failures }, null, 2)}\n`);
 console.log(`${judged.length} figures in ${Math.round(seconds)} s; written to ${file}`);
+for (const f of failures) console.log(`scenario ${f.scenario} FAILED: ${f.error}`);
+if (failures.length) process.exitCode = 1;

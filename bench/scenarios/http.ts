@@ -206,7 +206,7 @@ export const observabilityCost = async (context: BenchContext, pool: Pool): Prom
         await post(url, path, DEPOSIT, { rate: null, seconds: 3, connections: CONNECTIONS, headers: await bearer('alice') });
         const unthrottled = await post(url, path, DEPOSIT, { rate: null, seconds, connections: CONNECTIONS, headers: await bearer('alice') });
         const steady = await post(url, path, DEPOSIT, { rate: 300, seconds: context.quick ? 4 : 10, connections: CONNECTIONS, headers: await bearer('alice') });
-        if (unthrottled.failed || steady.failed) throw new Error(`${kind}: ${unthrottled.failed + steady.failed} requests failed`);
+        if (unthrottled.failed || steady.failed) throw new Error(`${kind}: ${unthrottled.failed + steady.failed} requests failed (answers by status: unthrottled ${JSON.stringify(unthrottled.statuses)}, at 300/s ${JSON.stringify(steady.statuses)})`);
         runs[kind].push({ perSecond: unthrottled.perSecond, p50: steady.p50 });
         context.log(`${kind}, round ${round + 1}: ${Math.round(unthrottled.perSecond)}/s unthrottled; at 300/s p50 ${steady.p50.toFixed(2)} ms, p99 ${steady.p99.toFixed(1)} ms`);
       } finally {
