@@ -1,4 +1,5 @@
 import { HttpException, Inject, Injectable, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import {
   InjectThrottlerOptions,
   InjectThrottlerStorage,
@@ -11,7 +12,6 @@ import type { Response } from 'express';
 import type { AuthenticatedRequest } from '../auth/principal.js';
 import { rateLimitRefusals } from '../metrics/http.metrics.js';
 import { NO_RATE_LIMIT, RATE_LIMIT_CLASS } from './rate-limit.decorators.js';
-import { RememberingReflector } from './remembering-reflector.js';
 import { classesOf, type RateLimitClass, type RateLimitRoutes, type RouteClass } from './rate-limit.policy.js';
 import { RateLimitsUnavailableError } from './rate-limit.store.js';
 
@@ -41,9 +41,10 @@ export class RateLimitGuard extends ThrottlerGuard {
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
+    @Inject(Reflector) reflector: Reflector,
     @Inject(RATE_LIMIT_ROUTES) private readonly routes: RateLimitRoutes,
   ) {
-    super(options, storage, new RememberingReflector());
+    super(options, storage, reflector);
   }
 
   private get off(): boolean {
