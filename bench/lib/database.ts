@@ -5,6 +5,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { migrate } from '#infra/postgres/migrate';
 import { createPool, type Pool } from '#infra/postgres/pool';
+import { percentile } from './stats.js';
 
 /** The benchmark's own database: dropped and created again, so every scenario starts empty. */
 export const resetDatabase = async (url: string): Promise<Pool> => {
@@ -88,12 +89,11 @@ export const commitProbe = async (url: string): Promise<{ stop: () => Promise<Lo
     stop: async () => {
       running = false;
       await loop.finally(() => client.end());
-      const sorted = latencies.sort((a, b) => a - b);
       return {
-        commits: sorted.length,
-        p99Ms: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0,
-        maxMs: sorted.at(-1) ?? 0,
-        over50Ms: sorted.filter((ms) => ms > 50).length,
+        commits: latencies.length,
+        p99Ms: percentile(latencies, 99),
+        maxMs: percentile(latencies, 100),
+        over50Ms: latencies.filter((ms) => ms > 50).length,
       };
     },
   };
